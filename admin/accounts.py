@@ -1,0 +1,65 @@
+"""Accounts of the back office: users, roles, password hashing."""
+
+import secrets
+
+from peewee import BooleanField, CharField, DateTimeField
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from cms.migrations import register
+from cms.models import BaseModel
+from cms.text import nfc
+from cms.timeutil import utcnow
+
+ROLES = [
+    ("admin", "Quản trị"),
+    ("editor", "Biên tập viên"),
+    ("leader", "Lãnh đạo"),
+    ("staff", "Chuyên viên"),
+]
+ROLE_NAMES = [name for name, _ in ROLES]
+
+
+class User(BaseModel):
+    username = CharField(max_length=80, unique=True)
+    full_name = CharField(max_length=200, default="")
+    email = CharField(max_length=200, default="")
+    role = CharField(max_length=20, choices=ROLES, default="staff")
+    department = CharField(max_length=200, default="")
+    active = BooleanField(default=True)
+    password_hash = CharField(max_length=300)
+    # Part of the login session; changing it (on a password change) ends every other session.
+    session_token = CharField(max_length=64, default=lambda: secrets.token_hex(16))
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "app_user"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def set_password(self, password):
+        # werkzeug's default is scrypt with a random salt.
+        self.password_hash = generate_password_hash(password)
+        self.session_token = secrets.token_hex(16)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def save(self, *args, **kwargs):
+        self.username = nfc(self.username).strip()
+        self.full_name = nfc(self.full_name or "").strip()
+        return super().save(*args, **kwargs)
+
+
+def create_user(username, password, role, full_name="", email=""):
+    if role not in ROLE_NAMES:
+        raise ValueError(f"Vai trò không hợp lệ: {role}")
+    if len(password) < 8:
+        raise ValueError("Mật khẩu cần ít nhất 8 ký tự.")
+    user = User(username=username, role=role, full_name=full_name, email=email)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+register("0100_users", lambda db: db.create_tables([User], safe=True))

@@ -1,0 +1,27 @@
+"""Application factory. `python app.py` serves for development; `flask --app app ...` runs commands."""
+
+from flask import Flask
+
+import admin
+from cms import cli, db, feeds, public, site
+from cms.config import load_settings
+from cms.timeutil import format_date, format_datetime, isoformat_local
+
+
+def create_app(config=None):
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.from_mapping(load_settings(config))
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime,
+                                 isodatetime=isoformat_local)
+    db.init_app(app)
+    site.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(feeds.bp)
+    public.register_error_pages(app)
+    cli.init_app(app)
+    admin.init_app(app)
+    return app
+
+
+if __name__ == "__main__":
+    create_app().run(host="127.0.0.1", port=5000, debug=True)

@@ -1,0 +1,1 @@
+"""Core of the CMS: settings, storage, models, Vietnamese text helpers and the public site."""

@@ -1,0 +1,48 @@
+"""Settings from the environment (see DESIGN.md), resolved once when the app is created."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(data_dir):
+    """SECRET_KEY from the environment, else one generated on first start and kept in the data dir."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(overrides=None):
+    """A dict of Flask config values; `overrides` (tests, tools) win over the environment."""
+    overrides = dict(overrides or {})
+    data_dir = Path(overrides.get("CMS_DATA_DIR") or os.environ.get("CMS_DATA_DIR") or "instance")
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "CMS_DATA_DIR": data_dir,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'cms.sqlite3'}",
+        "CMS_SITE_NAME": os.environ.get("CMS_SITE_NAME") or "Ban Tổ chức Tỉnh ủy Nghệ An",
+        "CMS_SITE_TAGLINE": os.environ.get("CMS_SITE_TAGLINE") or "Trang thông tin điện tử",
+        "CMS_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "CMS_PAGE_SIZE": 20,
+        "CMS_RELATED_COUNT": 15,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "JSON_AS_ASCII": False,
+    }
+    settings.update(overrides)
+    settings["CMS_DATA_DIR"] = Path(settings["CMS_DATA_DIR"])
+    if "SECRET_KEY" not in settings:
+        settings["SECRET_KEY"] = _secret_key(settings["CMS_DATA_DIR"])
+    return settings
+
+
+def uploads_dir(app):
+    path = Path(app.config["CMS_DATA_DIR"]) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,40 @@
+"""The peewee database: SQLite in the data dir by default, PostgreSQL from DATABASE_URL.
+
+Models bind to `database`, a proxy that create_app points at the real connection pool.
+"""
+
+from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import parse
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,  # ms: wait for another writer instead of failing at once
+    "synchronous": "normal",  # safe with WAL, much faster commits
+    "cache_size": -16000,  # 16 MB page cache
+}
+
+
+def open_database(url):
+    """A peewee Database for a sqlite:/// or postgresql:// URL (connection not opened yet)."""
+    if url.startswith("sqlite:///"):
+        return SqliteDatabase(url[len("sqlite:///"):], pragmas=SQLITE_PRAGMAS, timeout=10)
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresqlDatabase(**parse(url.replace("postgres://", "postgresql://", 1)))
+    raise ValueError(f"Unsupported DATABASE_URL: {url!r} (use sqlite:///PATH or postgresql://...)")
+
+
+def init_app(app):
+    """Bind the models to the configured database and open one connection per request."""
+    database.initialize(open_database(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,22 @@
+"""Markdown to safe HTML: the one renderer for public pages and (later) the admin preview."""
+
+import markdown
+import nh3
+
+from .text import nfc
+
+MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+# align as an attribute (not a style), so that nh3's defaults keep a table's column alignment.
+MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
+
+
+def render_markdown(text):
+    """Sanitized HTML for a Markdown body. Scripts, handlers, iframes and js:/data: URLs are removed."""
+    html = markdown.markdown(nfc(text or ""), extensions=MARKDOWN_EXTENSIONS,
+                             extension_configs=MARKDOWN_CONFIG, output_format="html")
+    return nh3.clean(
+        html,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
+    )

@@ -1,0 +1,55 @@
+"""Numbered schema migrations, so that an upgrade never needs the data dropped.
+
+Each migration runs once, in order, inside a transaction, and is recorded in `schema_migration`.
+`init-db` applies whatever is pending, on a new or an existing database. A later schema change is a
+new function appended here (using playhouse.migrate for ALTERs), never an edit of an old one.
+Packages with models of their own (admin, visits) append their migrations through `register`.
+"""
+
+from peewee import CharField, DateTimeField
+
+from .db import database
+from .models import CORE_MODELS, BaseModel
+from .timeutil import utcnow
+
+
+class SchemaMigration(BaseModel):
+    name = CharField(max_length=100, primary_key=True)
+    applied_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "schema_migration"
+
+
+MIGRATIONS = []
+
+
+def register(name, function):
+    """Add a migration; names are unique and sort in the order they must run."""
+    if any(existing == name for existing, _ in MIGRATIONS):
+        return
+    MIGRATIONS.append((name, function))
+
+
+def _create_core_tables(db):
+    db.create_tables(CORE_MODELS, safe=True)
+
+
+register("0001_core_tables", _create_core_tables)
+
+
+def pending_migrations(db=database):
+    db.create_tables([SchemaMigration], safe=True)
+    applied = {row.name for row in SchemaMigration.select(SchemaMigration.name)}
+    return [(name, fn) for name, fn in sorted(MIGRATIONS) if name not in applied]
+
+
+def migrate(db=database):
+    """Apply every pending migration; returns the names applied."""
+    done = []
+    for name, function in pending_migrations(db):
+        with db.atomic():
+            function(db)
+            SchemaMigration.create(name=name)
+        done.append(name)
+    return done

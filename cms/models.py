@@ -1,0 +1,218 @@
+"""Models of the public site: categories, articles, tags and old slugs.
+
+Query helpers say what a query means (Article.public(), Category.menu()) so that views never
+re-state the rule of what a reader may see.
+"""
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from .db import database
+from .markup import render_markdown
+from .text import nfc, slugify
+from .timeutil import utcnow
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+
+
+def unique_slug(model, text, exclude_id=None):
+    """A slug for `text` not used by another row of `model`: doi-moi, doi-moi-2, doi-moi-3..."""
+    base = slugify(text) or "bai-viet"
+    taken_query = model.select(model.slug).where(
+        (model.slug == base) | (model.slug.startswith(base + "-")))
+    if exclude_id is not None:
+        taken_query = taken_query.where(model.id != exclude_id)
+    taken = {row.slug for row in taken_query}
+    if model is Article:
+        taken |= {row.old_slug for row in SlugHistory.select(SlugHistory.old_slug).where(
+            (SlugHistory.old_slug == base) | (SlugHistory.old_slug.startswith(base + "-")))
+            if exclude_id is None or row.article_id != exclude_id}
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+class Category(BaseModel):
+    name = CharField(max_length=200)
+    slug = CharField(max_length=100, unique=True)
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    position = IntegerField(default=0)
+    description = TextField(default="")
+
+    class Meta:
+        table_name = "category"
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def ordered(cls):
+        return cls.select().order_by(cls.position, cls.name)
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name).strip()
+        self.description = nfc(self.description or "")
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name, exclude_id=self.id)
+        return super().save(*args, **kwargs)
+
+
+class Tag(BaseModel):
+    name = CharField(max_length=100)
+    slug = CharField(max_length=100, unique=True)
+
+    class Meta:
+        table_name = "tag"
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def get_or_create_by_name(cls, name):
+        name = nfc(name).strip()
+        slug = slugify(name) or "the"
+        tag = cls.get_or_none(cls.slug == slug)
+        return tag or cls.create(name=name, slug=slug)
+
+
+class Article(BaseModel):
+    DRAFT, PENDING, PUBLISHED, ARCHIVED = "draft", "pending", "published", "archived"
+    STATUSES = [
+        (DRAFT, "Bản nháp"),
+        (PENDING, "Chờ duyệt"),
+        (PUBLISHED, "Đã xuất bản"),
+        (ARCHIVED, "Lưu trữ"),
+    ]
+
+    title = CharField(max_length=300)
+    slug = CharField(max_length=100, unique=True)
+    lead = TextField(default="")
+    body = TextField(default="")
+    body_html = TextField(default="")  # sanitized render of body, refreshed on every save
+    author = CharField(max_length=200, default="")
+    source = CharField(max_length=300, default="")
+    category = ForeignKeyField(Category, backref="articles", on_delete="RESTRICT")
+    cover_image = CharField(max_length=500, default="")
+    status = CharField(max_length=20, default=DRAFT, choices=STATUSES)
+    published_at = DateTimeField(null=True)  # naive UTC
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    view_count = IntegerField(default=0)
+    featured = BooleanField(default=False)
+
+    class Meta:
+        table_name = "article"
+        indexes = (
+            # Public lists filter on status and order by published_at, by category or not.
+            (("status", "published_at"), False),
+            (("category", "status", "published_at"), False),
+            (("featured", "status", "published_at"), False),
+        )
+
+    def __str__(self):
+        return self.title
+
+    # --- what a query means -------------------------------------------------------------
+    @classmethod
+    def is_public_expr(cls, now=None):
+        return (cls.status == cls.PUBLISHED) & (cls.published_at <= (now or utcnow()))
+
+    @classmethod
+    def public(cls, now=None):
+        """Articles a reader may see: published, and published_at has passed (no cron needed)."""
+        return (cls.select(cls, Category).join(Category)
+                .where(cls.is_public_expr(now))
+                .order_by(cls.published_at.desc(), cls.id.desc()))
+
+    @property
+    def is_public(self):
+        return (self.status == self.PUBLISHED and self.published_at is not None
+                and self.published_at <= utcnow())
+
+    def same_category(self, limit):
+        """'Tin cùng chuyên mục': latest other public articles of this article's category."""
+        return Article.public().where(
+            (Article.category == self.category_id) & (Article.id != self.id)).limit(limit)
+
+    def tag_list(self):
+        return list(Tag.select().join(ArticleTag).where(ArticleTag.article == self)
+                    .order_by(Tag.name))
+
+    def set_tags(self, names):
+        ArticleTag.delete().where(ArticleTag.article == self).execute()
+        seen = set()
+        for name in names:
+            if not str(name).strip():
+                continue
+            tag = Tag.get_or_create_by_name(str(name))
+            if tag.id not in seen:
+                seen.add(tag.id)
+                ArticleTag.create(article=self, tag=tag)
+
+    # --- saving ---------------------------------------------------------------------------
+    def save(self, *args, **kwargs):
+        """Keep stored text NFC, the HTML in step with the body, and old slugs redirecting."""
+        self.title = nfc(self.title).strip()
+        self.lead = nfc(self.lead or "").strip()
+        self.body = nfc(self.body or "")
+        self.author = nfc(self.author or "").strip()
+        self.source = nfc(self.source or "").strip()
+        self.body_html = render_markdown(self.body)
+        self.updated_at = utcnow()
+        if self.status == self.PUBLISHED and self.published_at is None:
+            self.published_at = utcnow()
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_id=self.id)
+        with database.atomic():
+            if self.id is not None:
+                old_slug = (Article.select(Article.slug).where(Article.id == self.id)
+                            .scalar())
+                if old_slug and old_slug != self.slug:
+                    SlugHistory.delete().where(SlugHistory.old_slug == self.slug).execute()
+                    _remember_slug(old_slug, self.id)
+            return super().save(*args, **kwargs)
+
+
+def _remember_slug(old_slug, article_id):
+    existing = SlugHistory.get_or_none(SlugHistory.old_slug == old_slug)
+    if existing:
+        existing.article = article_id
+        existing.save()
+    else:
+        SlugHistory.create(old_slug=old_slug, article=article_id)
+
+
+class ArticleTag(BaseModel):
+    article = ForeignKeyField(Article, on_delete="CASCADE")
+    tag = ForeignKeyField(Tag, backref="article_links", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "article_tag"
+        indexes = ((("article", "tag"), True),)
+
+
+class SlugHistory(BaseModel):
+    """An article's former slug; its old URL answers with a 301 to the current one."""
+
+    old_slug = CharField(max_length=100, unique=True)
+    article = ForeignKeyField(Article, backref="old_slugs", on_delete="CASCADE")
+    changed_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "slug_history"
+
+
+CORE_MODELS = [Category, Tag, Article, ArticleTag, SlugHistory]

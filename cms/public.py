@@ -1,0 +1,101 @@
+"""Public pages: home, category, article, tag, uploaded media."""
+
+from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
+from peewee import fn
+
+from .config import uploads_dir
+from .db import database
+from .models import Article, ArticleTag, SlugHistory, Tag
+from .pagination import Page
+from .site import category_tree
+
+bp = Blueprint("public", __name__)
+
+HOME_FEATURED = 5
+HOME_PER_CATEGORY = 5
+
+
+def _latest_per_category(limit):
+    """The `limit` latest public articles of every category, in one query (a window function)."""
+    rank = fn.ROW_NUMBER().over(partition_by=[Article.category],
+                                order_by=[Article.published_at.desc(), Article.id.desc()])
+    ranked = (Article.select(Article.id, rank.alias("rn"))
+              .where(Article.is_public_expr()).alias("ranked"))
+    return (Article.public()
+            .join_from(Article, ranked, on=(Article.id == ranked.c.id))
+            .where(ranked.c.rn <= limit))
+
+
+@bp.route("/")
+def home():
+    tree = category_tree()
+    featured = list(Article.public().where(Article.featured == True).limit(HOME_FEATURED))  # noqa: E712
+    by_top = {}
+    for article in _latest_per_category(HOME_PER_CATEGORY):
+        top = tree.top_of(article.category_id)
+        by_top.setdefault(top.id, []).append(article)
+    sections = []
+    for top in tree.top_level:
+        articles = sorted(by_top.get(top.id, []), key=lambda a: (a.published_at, a.id),
+                          reverse=True)[:HOME_PER_CATEGORY]
+        if articles:
+            sections.append((top, articles))
+    return render_template("home.html", featured=featured, sections=sections)
+
+
+@bp.route("/chuyen-muc/<slug>")
+def category(slug):
+    tree = category_tree()
+    current = tree.by_slug.get(slug) or abort(404)
+    query = Article.public().where(Article.category.in_(tree.descendant_ids(current)))
+    page = Page(query, current_app.config["CMS_PAGE_SIZE"])
+    return render_template("category.html", category=current, page=page,
+                           trail=tree.ancestors(current),
+                           subcategories=tree.subcategories(current))
+
+
+@bp.route("/bai-viet/<slug>")
+def article(slug):
+    item = Article.public().where(Article.slug == slug).first()
+    if item is None:
+        moved = (Article.public().join_from(Article, SlugHistory)
+                 .where(SlugHistory.old_slug == slug).first())
+        if moved is None:
+            abort(404)
+        return redirect(url_for("public.article", slug=moved.slug), code=301)
+    Article.update(view_count=Article.view_count + 1).where(Article.id == item.id).execute()
+    tree = category_tree()
+    return render_template(
+        "article.html", article=item, tags=item.tag_list(),
+        trail=tree.ancestors(tree.by_id[item.category_id]),
+        same_category=list(item.same_category(current_app.config["CMS_RELATED_COUNT"])))
+
+
+@bp.route("/the/<slug>")
+def tag(slug):
+    current = Tag.get_or_none(Tag.slug == slug) or abort(404)
+    query = (Article.public().join_from(Article, ArticleTag)
+             .where(ArticleTag.tag == current))
+    page = Page(query, current_app.config["CMS_PAGE_SIZE"])
+    return render_template("tag.html", tag=current, page=page)
+
+
+@bp.route("/media/<path:filename>")
+def media(filename):
+    """Uploaded files under the data dir (send_from_directory refuses paths that leave it)."""
+    response = send_from_directory(uploads_dir(current_app), filename, max_age=30 * 24 * 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def register_error_pages(app):
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # The failed request may have left a transaction open; the error page must still render.
+        if not database.is_closed() and database.in_transaction():
+            database.rollback()
+        return render_template("errors/500.html", bare=True), 500

@@ -1,0 +1,1 @@
+"""Whoosh search: Vietnamese analysis, indexes and queries. Built in its own issue."""
