@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Regenerate the demo illustration PNGs used by the sample articles.
+
+Usage:  python3 content/images/make_images.py
+Writes small (800x450, palette-compressed) PNG files next to this script.
+The web app serves this folder at /media/demo/<name>.png.
+Requires Pillow (python3 -m pip install pillow).
+"""
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+W, H = 800, 450
+OUT = Path(__file__).resolve().parent
+
+RED_DARK = (120, 10, 14)
+RED = (190, 24, 30)
+GOLD = (245, 190, 50)
+GOLD_LIGHT = (255, 226, 140)
+CREAM = (255, 246, 225)
+
+
+def lerp(a, b, t):
+    return tuple(int(a[i] + (b[i] - a[i]) * t) for i in range(3))
+
+
+def gradient(top, bottom):
+    img = Image.new("RGB", (W, H))
+    d = ImageDraw.Draw(img)
+    for y in range(H):
+        d.line([(0, y), (W, y)], fill=lerp(top, bottom, y / (H - 1)))
+    return img
+
+
+def font(size):
+    for name in ("DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            pass
+    try:
+        return ImageFont.load_default(size)
+    except TypeError:  # Pillow < 10.1
+        return ImageFont.load_default()
+
+
+def label(d, text, sub=None):
+    d.rectangle([0, H - 92, W, H], fill=RED_DARK)
+    d.line([(0, H - 92), (W, H - 92)], fill=GOLD, width=4)
+    d.text((32, H - 80), text, font=font(34), fill=GOLD_LIGHT)
+    if sub:
+        d.text((34, H - 36), sub, font=font(18), fill=CREAM)
+
+
+def star(d, cx, cy, r, fill):
+    import math
+    pts = []
+    for i in range(10):
+        ang = -math.pi / 2 + i * math.pi / 5
+        rr = r if i % 2 == 0 else r * 0.4
+        pts.append((cx + rr * math.cos(ang), cy + rr * math.sin(ang)))
+    d.polygon(pts, fill=fill)
+
+
+def save(img, name):
+    # Adaptive palette keeps gradients smooth enough and files tiny.
+    img = img.quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    path = OUT / name
+    img.save(path, optimize=True)
+    print(f"{name}: {path.stat().st_size} bytes")
+
+
+def hoi_nghi():
+    img = gradient(RED, RED_DARK)
+    d = ImageDraw.Draw(img)
+    # stage and podium
+    d.rectangle([120, 60, 680, 220], fill=(150, 16, 22), outline=GOLD, width=3)
+    star(d, 400, 130, 55, GOLD)
+    d.rectangle([340, 240, 460, 330], fill=GOLD, outline=GOLD_LIGHT, width=2)
+    # audience rows
+    for row in range(2):
+        for i in range(12):
+            x = 60 + i * 60 + row * 30
+            y = 300 + row * 28
+            d.ellipse([x, y, x + 26, y + 26], fill=(90, 8, 12))
+    label(d, "HOI NGHI TAP HUAN", "Ban To chuc Tinh uy - demo")
+    save(img, "hoi-nghi-tap-huan.png")
+
+
+def di_co_so():
+    img = gradient((250, 210, 120), (200, 60, 40))
+    d = ImageDraw.Draw(img)
+    d.ellipse([560, 50, 680, 170], fill=GOLD_LIGHT)
+    # mountains
+    d.polygon([(0, 360), (180, 150), (360, 360)], fill=(130, 30, 30))
+    d.polygon([(220, 360), (450, 110), (700, 360)], fill=(110, 18, 22))
+    d.polygon([(520, 360), (700, 190), (800, 280), (800, 360)], fill=(140, 40, 30))
+    # winding road
+    d.line([(400, 360), (430, 300), (380, 250), (440, 200)], fill=GOLD, width=10)
+    label(d, "DI CO SO - VUNG CAO", "Can bo theo doi dia ban")
+    save(img, "di-co-so-mien-nui.png")
+
+
+def ket_nap():
+    img = gradient(RED_DARK, RED)
+    d = ImageDraw.Draw(img)
+    # flag
+    d.rectangle([250, 50, 550, 250], fill=RED, outline=GOLD, width=4)
+    star(d, 400, 150, 70, GOLD)
+    d.line([(250, 50), (250, 350)], fill=GOLD_LIGHT, width=6)
+    # hands / people
+    for x in (200, 330, 460, 590):
+        d.ellipse([x, 270, x + 40, 310], fill=GOLD_LIGHT)
+        d.rectangle([x - 5, 312, x + 45, 358], fill=(230, 170, 50))
+    label(d, "LE KET NAP DANG VIEN", "Phat trien dang vien moi")
+    save(img, "ket-nap-dang-vien.png")
+
+
+def chuyen_doi_so():
+    img = gradient((60, 8, 12), (170, 30, 36))
+    d = ImageDraw.Draw(img)
+    # grid of nodes
+    pts = [(120 + (i % 6) * 110, 70 + (i // 6) * 90) for i in range(18)]
+    for a in pts:
+        for b in pts:
+            if a < b and abs(a[0] - b[0]) + abs(a[1] - b[1]) <= 200:
+                d.line([a, b], fill=(200, 120, 40), width=1)
+    for x, y in pts:
+        d.ellipse([x - 9, y - 9, x + 9, y + 9], fill=GOLD)
+    # laptop
+    d.rectangle([300, 150, 500, 280], fill=(40, 6, 10), outline=GOLD_LIGHT, width=3)
+    d.polygon([(270, 290), (530, 290), (550, 315), (250, 315)], fill=GOLD)
+    label(d, "CHUYEN DOI SO", "Quan ly ho so dang vien")
+    save(img, "chuyen-doi-so.png")
+
+
+def thong_ke():
+    img = gradient(CREAM, (250, 215, 150))
+    d = ImageDraw.Draw(img)
+    d.line([(80, 340), (740, 340)], fill=RED_DARK, width=3)
+    d.line([(80, 40), (80, 340)], fill=RED_DARK, width=3)
+    values = [120, 185, 150, 230, 205, 270]
+    for i, v in enumerate(values):
+        x = 120 + i * 100
+        d.rectangle([x, 340 - v, x + 60, 340], fill=RED if i % 2 else (210, 60, 40),
+                    outline=RED_DARK)
+        d.rectangle([x, 340 - v, x + 60, 340 - v + 8], fill=GOLD)
+    label(d, "THONG KE DANG VIEN MOI", "So lieu minh hoa, khong phai so lieu that")
+    save(img, "thong-ke-dang-vien.png")
+
+
+if __name__ == "__main__":
+    hoi_nghi()
+    di_co_so()
+    ket_nap()
+    chuyen_doi_so()
+    thong_ke()
