@@ -1,7 +1,43 @@
-"""Back office (Flask-Admin behind Flask-Login). Built in its own issue."""
+"""Back office: Flask-Admin behind Flask-Login, with the role rules of admin.permissions."""
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+babel = Babel()
+
+TEMPLATE_BASE = "admin/board_base.html"
 
 
 def init_app(app):
-    from . import cli
+    from cms.models import Article, Category, Tag
 
+    from . import auth, cli
+    from .accounts import User
+    from .audit import AuditEntry
+    from .i18n import install_admin_fixes
+    from .media import Media
+    from .views.articles import ArticleView
+    from .views.dashboard import DashboardView
+    from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
+
+    app.config.setdefault("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session's life
+    babel.init_app(app, locale_selector=lambda: "vi", timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    csrf.init_app(app)
+    install_admin_fixes()
+    auth.init_app(app)
     cli.init_app(app)
+
+    admin = Admin(app, name=app.config["CMS_SITE_NAME"],
+                  theme=Bootstrap4Theme(base_template=TEMPLATE_BASE, swatch="default", fluid=True),
+                  index_view=DashboardView(name="Tổng quan", url="/admin"))
+    admin.add_view(ArticleView(Article, name="Bài viết", endpoint="article"))
+    admin.add_view(CategoryView(Category, name="Chuyên mục", endpoint="category"))
+    admin.add_view(TagView(Tag, name="Từ khóa", endpoint="tag"))
+    admin.add_view(MediaView(Media, name="Thư viện ảnh", endpoint="media"))
+    admin.add_view(UserView(User, name="Tài khoản", endpoint="user", category="Hệ thống"))
+    admin.add_view(AuditView(AuditEntry, name="Nhật ký hệ thống", endpoint="audit", category="Hệ thống"))
+    app.extensions["board_admin"] = admin

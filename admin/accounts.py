@@ -37,6 +37,22 @@ class User(BaseModel):
     def __str__(self):
         return self.full_name or self.username
 
+    def get_id(self):
+        """Flask-Login's session id: the account and its current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    # What Flask-Login asks of a user object.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def role_label(self):
+        return dict(ROLES).get(self.role, self.role)
+
     def set_password(self, password):
         # werkzeug's default is scrypt with a random salt.
         self.password_hash = generate_password_hash(password)

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 
 from .config import uploads_dir
-from .content_import import import_folder
+from .content_import import import_categories, import_folder
 from .db import database
 from .migrations import migrate
 from .models import Article
@@ -43,6 +43,7 @@ def load_demo_command(if_empty):
         if images.is_dir():
             shutil.copytree(images, uploads_dir(current_app) / "demo", dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("*.py"))
+        import_categories(CONTENT_DIR / "categories.yaml")
         report = import_folder(CONTENT_DIR / "articles")
     _print_report(report)
     if report.errors:

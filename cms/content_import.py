@@ -118,6 +118,17 @@ def category_by_name(name):
     return Category.get_or_none(Category.slug == slug) or Category.create(name=name, slug=slug)
 
 
+def import_categories(path):
+    """Create or update categories from a YAML list of {name, description}, in menu order."""
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    with database.atomic():
+        for position, entry in enumerate(entries, start=1):
+            category = category_by_name(nfc(str(entry["name"])).strip())
+            category.position = position
+            category.description = nfc(str(entry.get("description") or ""))
+            category.save()
+
+
 def save_article(fields):
     """Create or update the article with this slug; returns (article, created)."""
     fields = dict(fields)

@@ -6,7 +6,9 @@ new function appended here (using playhouse.migrate for ALTERs), never an edit o
 Packages with models of their own (admin, visits) append their migrations through `register`.
 """
 
-from peewee import CharField, DateTimeField
+from peewee import CharField, DateTimeField, IntegerField, TextField
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as run_operations
 
 from .db import database
 from .models import CORE_MODELS, BaseModel
@@ -35,7 +37,20 @@ def _create_core_tables(db):
     db.create_tables(CORE_MODELS, safe=True)
 
 
+def add_column_if_missing(db, table, name, field):
+    """ALTER TABLE ADD COLUMN, skipped when a newer 0001 already created the column."""
+    if name not in {column.name for column in db.get_columns(table)}:
+        run_operations(SchemaMigrator.from_database(db).add_column(table, name, field))
+
+
+def _article_version_search_owner(db):
+    add_column_if_missing(db, "article", "version", IntegerField(default=1))
+    add_column_if_missing(db, "article", "search_text", TextField(default=""))
+    add_column_if_missing(db, "article", "owner_id", IntegerField(null=True, index=True))
+
+
 register("0001_core_tables", _create_core_tables)
+register("0002_article_version_search_owner", _article_version_search_owner)
 
 
 def pending_migrations(db=database):

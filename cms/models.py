@@ -16,7 +16,7 @@ from peewee import (
 
 from .db import database
 from .markup import render_markdown
-from .text import nfc, slugify
+from .text import fold, nfc, normalize_tones, slugify
 from .timeutil import utcnow
 
 
@@ -112,6 +112,12 @@ class Article(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     view_count = IntegerField(default=0)
     featured = BooleanField(default=False)
+    # Optimistic locking: a save must name the version it started from (see admin editing).
+    version = IntegerField(default=1)
+    # The back-office account that created it (admin.accounts.User); cms knows accounts by id only.
+    owner_id = IntegerField(null=True, index=True)
+    # Folded title, lead, byline and body ("uy ban" finds "Ủy ban") for back-office filtering.
+    search_text = TextField(default="")
 
     class Meta:
         table_name = "article"
@@ -171,6 +177,8 @@ class Article(BaseModel):
         self.author = nfc(self.author or "").strip()
         self.source = nfc(self.source or "").strip()
         self.body_html = render_markdown(self.body)
+        self.search_text = fold(normalize_tones(
+            " ".join((self.title, self.lead, self.author, self.source, self.body))))
         self.updated_at = utcnow()
         if self.status == self.PUBLISHED and self.published_at is None:
             self.published_at = utcnow()

@@ -1,0 +1,176 @@
+"""Login at /dang-nhap, logout at /dang-xuat, password change; Flask-Login sessions.
+
+Five failed logins for one account or one address within 15 minutes lock further tries for that
+account or address until the window has passed. The session carries the account's session token,
+so a password change (a new token) ends every other session of that account.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from peewee import BooleanField, CharField, DateTimeField
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from cms.db import database
+from cms.migrations import register
+from cms.models import BaseModel
+from cms.timeutil import utcnow
+
+from . import audit
+from .accounts import User
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message_category = "warning"
+login_manager.session_protection = "strong"
+
+
+class LoginAttempt(BaseModel):
+    username = CharField(max_length=80, index=True)
+    ip_address = CharField(max_length=64, index=True)
+    success = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "login_attempt"
+
+
+register("0105_login_attempts", lambda db: db.create_tables([LoginAttempt], safe=True))
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = User.get_or_none(User.id == int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def is_safe_next(target):
+    """Only local paths: '/admin/...' yes; 'http://x', '//x', '/\\x', 'javascript:' no."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    parts = urlsplit(target.replace("\\", "/"))
+    return not parts.scheme and not parts.netloc and all(ord(ch) > 31 for ch in target)
+
+
+def _recent_failures(username, ip_address):
+    since = utcnow() - FAILURE_WINDOW
+    base = LoginAttempt.select().where((LoginAttempt.success == False)  # noqa: E712
+                                       & (LoginAttempt.created_at >= since))
+    by_user = base.where(LoginAttempt.username == username).count() if username else 0
+    by_ip = base.where(LoginAttempt.ip_address == ip_address).count()
+    return max(by_user, by_ip)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập.")])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Mật khẩu hiện tại",
+                            validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")])
+    new = PasswordField("Mật khẩu mới", validators=[
+        DataRequired("Vui lòng nhập mật khẩu mới."),
+        Length(min=8, message="Mật khẩu mới cần ít nhất 8 ký tự.")])
+    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
+        EqualTo("new", message="Hai lần nhập mật khẩu mới không khớp.")])
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login():
+    next_url = request.values.get("next", "")
+    if not is_safe_next(next_url):
+        next_url = ""
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("admin.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        ip_address = request.remote_addr or ""
+        if _recent_failures(username, ip_address) >= MAX_FAILURES:
+            form.form_errors.append("Đăng nhập sai quá nhiều lần. Tài khoản hoặc địa chỉ này tạm bị "
+                                    "khóa 15 phút; vui lòng thử lại sau.")
+            return render_template("auth/login.html", form=form, next_url=next_url), 429
+        user = User.get_or_none(User.username == username)
+        if user is None or not user.active or not user.check_password(form.password.data):
+            with database.atomic():
+                LoginAttempt.create(username=username, ip_address=ip_address)
+                audit.record("login_failed", "user", user, label=username, actor=None)
+            form.form_errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
+            return render_template("auth/login.html", form=form, next_url=next_url), 401
+        with database.atomic():
+            LoginAttempt.delete().where((LoginAttempt.username == username)
+                                        | (LoginAttempt.ip_address == ip_address)).execute()
+            LoginAttempt.create(username=username, ip_address=ip_address, success=True)
+            audit.record("login", "user", user, actor=user)
+        session.clear()  # a fresh session on login: nothing from before survives (fixation)
+        login_user(user)
+        return redirect(next_url or url_for("admin.index"))
+    return render_template("auth/login.html", form=form, next_url=next_url)
+
+
+@bp.route("/dang-xuat", methods=["GET", "POST"])
+def logout():
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        return render_template("auth/logout.html", form=FlaskForm())
+    if current_user.is_authenticated:
+        audit.record("logout", "user", current_user)
+    logout_user()
+    session.clear()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/admin/doi-mat-khau", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = User.get_by_id(current_user.id)
+        if not user.check_password(form.current.data):
+            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+        else:
+            with database.atomic():
+                user.set_password(form.new.data)  # new session token: other sessions end
+                user.save()
+                audit.record("password", "user", user, actor=user)
+            session.clear()
+            login_user(user)
+            flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.", "success")
+            return redirect(url_for("admin.index"))
+    return render_template("auth/password.html", form=form)
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        return render_template("errors/400.html", reason="Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ "
+                               "(CSRF); vui lòng tải lại trang rồi thử lại."), 400
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("errors/413.html"), 413

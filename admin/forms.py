@@ -1,0 +1,41 @@
+"""Form pieces for the back office: Vietnamese messages and local (Vietnam) date-times."""
+
+from datetime import datetime
+
+from flask_admin.form import BaseForm
+from wtforms import StringField
+
+from cms.timeutil import local_to_utc, to_local
+
+from .i18n import TRANSLATIONS
+
+INPUT_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+
+
+class VietnameseForm(BaseForm):
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+
+class LocalDateTimeField(StringField):
+    """A date-time typed as dd/mm/yyyy HH:MM in Vietnam time; data is naive UTC (as stored)."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        local = to_local(self.data)
+        return local.strftime("%d/%m/%Y %H:%M") if local else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        for fmt in INPUT_FORMATS:
+            try:
+                self.data = local_to_utc(datetime.strptime(text, fmt))
+                return
+            except ValueError:
+                continue
+        raise ValueError("Ngày giờ không hợp lệ: dùng dạng dd/mm/yyyy HH:MM, ví dụ 12/05/2025 08:00.")

@@ -1,0 +1,126 @@
+"""Image uploads: checked by content (not by name), stored with generated names, resized by Pillow.
+
+Only JPEG, PNG and WebP are accepted; SVG (which can carry scripts) and everything else is refused
+with a message saying why. Each upload gets two renditions: a thumbnail and an article-width copy.
+"""
+
+import io
+import uuid
+from pathlib import Path
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from PIL import Image, UnidentifiedImageError
+
+from cms.config import uploads_dir
+from cms.migrations import register
+from cms.models import BaseModel
+from cms.text import nfc
+from cms.timeutil import utcnow
+
+from .accounts import User
+
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # larger images are refused (decompression bombs)
+FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+RENDITIONS = {"thumb": 400, "article": 960}
+
+
+class UploadError(ValueError):
+    """An upload refused, with a message for the user in Vietnamese."""
+
+
+class Media(BaseModel):
+    file_name = CharField(max_length=200, unique=True)  # generated, relative to uploads/
+    original_name = CharField(max_length=255, default="")
+    title = CharField(max_length=300, default="")
+    content_type = CharField(max_length=50)
+    width = IntegerField()
+    height = IntegerField()
+    size_bytes = IntegerField()
+    uploaded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "media"
+
+    def __str__(self):
+        return self.title or self.original_name or self.file_name
+
+    def url(self, rendition=None):
+        name = self.file_name
+        if rendition:
+            stem, ext = name.rsplit(".", 1)
+            name = f"{stem}-{rendition}.{ext}"
+        return f"/media/{name}"
+
+    @property
+    def markdown(self):
+        return f"![{self.title or 'Ảnh'}]({self.url('article')})"
+
+
+def _open_checked(data):
+    if not data:
+        raise UploadError("Tệp rỗng (0 byte).")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(f"Tệp quá lớn: tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            if kind not in FORMATS:
+                raise UploadError("Chỉ nhận ảnh JPEG, PNG hoặc WebP (không nhận SVG hay tệp khác).")
+            if probe.width * probe.height > MAX_PIXELS:
+                raise UploadError("Ảnh có kích thước điểm ảnh quá lớn.")
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except UploadError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise UploadError("Tệp không phải ảnh hợp lệ (JPEG, PNG hoặc WebP).") from exc
+    return image, kind
+
+
+def _save_rendition(image, kind, path, width):
+    copy = image.copy()
+    if copy.width > width:
+        copy.thumbnail((width, width * 10))
+    if kind == "JPEG" and copy.mode not in ("RGB", "L"):
+        copy = copy.convert("RGB")
+    options = {"quality": 85} if kind in ("JPEG", "WEBP") else {"optimize": True}
+    copy.save(path, format=kind, **options)
+
+
+def save_upload(app, data, original_name="", title="", user=None):
+    """Validate `data` (bytes) as an image, store it and its renditions, return the Media row."""
+    image, kind = _open_checked(data)
+    ext, content_type = FORMATS[kind]
+    now = utcnow()
+    relative = Path("media") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
+    target = uploads_dir(app) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    try:
+        target.write_bytes(data)
+        written.append(target)
+        for rendition, width in RENDITIONS.items():
+            path = target.with_name(f"{target.stem}-{rendition}.{ext}")
+            _save_rendition(image, kind, path, width)
+            written.append(path)
+        return Media.create(
+            file_name=relative.as_posix(), original_name=nfc(Path(original_name).name)[:255],
+            title=nfc(title or "")[:300], content_type=content_type, width=image.width,
+            height=image.height, size_bytes=len(data), uploaded_by=user.id if user else None)
+    except Exception:
+        for path in written:  # nothing half-written: files go when the row cannot be saved
+            path.unlink(missing_ok=True)
+        raise
+
+
+def delete_files(app, media):
+    base = uploads_dir(app) / media.file_name
+    base.unlink(missing_ok=True)
+    for rendition in RENDITIONS:
+        base.with_name(f"{base.stem}-{rendition}{base.suffix}").unlink(missing_ok=True)
+
+
+register("0130_media", lambda db: db.create_tables([Media], safe=True))

@@ -1,0 +1,1 @@
+"""Flask-Admin views, one module per area."""

@@ -1,0 +1,320 @@
+"""Articles in the back office: list, folded search, editor with live preview, workflow, revisions,
+optimistic locking, cover upload."""
+
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.peewee.filters import (
+    BooleanEqualFilter,
+    DateTimeBetweenFilter,
+    FilterEqual,
+)
+from flask_login import current_user
+from markupsafe import Markup, escape
+from peewee import JOIN
+from wtforms import FileField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from cms.db import database
+from cms.markup import render_markdown
+from cms.models import Article, Category, unique_slug
+from cms.text import fold, normalize_tones, slugify
+from cms.timeutil import format_datetime, utcnow
+
+from .. import audit
+from ..accounts import User
+from ..editorial import (
+    STATUS_LABELS,
+    TRANSITIONS,
+    Revision,
+    TransitionError,
+    WorkflowEvent,
+    apply_transition,
+    available_transitions,
+    diff_html,
+    is_scheduled,
+    restore_revision,
+    save_revision,
+)
+from ..forms import LocalDateTimeField
+from ..media import UploadError, save_upload
+from ..permissions import STAFF, article_visible_to, can, can_edit_article, role_of
+from .base import LiveFilterEqual, SecureModelView, changed_fields
+
+
+def _category_options():
+    return [(c.id, c.name) for c in Category.ordered()]
+
+
+def _author_options():
+    names = (Article.select(Article.author).where(Article.author != "").distinct()
+             .order_by(Article.author).tuples())
+    return [(name, name) for (name,) in names]
+
+
+def _status_cell(view, context, model, name):
+    label = STATUS_LABELS.get(model.status, model.status)
+    if is_scheduled(model):
+        label = "Đã lên lịch"
+    return Markup('<span class="badge status-{}">{}</span>').format(model.status, label)
+
+
+def _title_cell(view, context, model, name):
+    link = url_for(".edit_view", id=model.id) if can_edit_article(model) else \
+        url_for(".details_view", id=model.id)
+    return Markup('<a href="{}">{}</a>').format(link, model.title)
+
+
+class ArticleView(SecureModelView):
+    area = "article"
+    edit_template = "admin/article_edit.html"
+    create_template = "admin/article_edit.html"
+    details_template = "admin/article_details.html"
+    list_template = "admin/article_list.html"
+    extra_js = ["/static/admin/editor.js"]
+
+    column_list = ["title", "category", "status", "author", "published_at", "updated_at", "featured"]
+    column_labels = {
+        "title": "Tiêu đề", "slug": "Đường dẫn", "category": "Chuyên mục", "status": "Trạng thái",
+        "author": "Tác giả", "published_at": "Ngày đăng", "updated_at": "Cập nhật",
+        "featured": "Nổi bật", "lead": "Sapo", "body": "Nội dung (Markdown)", "source": "Nguồn",
+        "cover_image": "Ảnh đại diện (đường dẫn)", "created_at": "Ngày tạo", "view_count": "Lượt xem",
+        "Category.name": "Chuyên mục", "search_text": "Nội dung",
+    }
+    column_sortable_list = ["title", "status", "author", "published_at", "updated_at", "featured",
+                            ("category", Category.name)]
+    column_default_sort = (Article.updated_at, True)
+    column_searchable_list = [Article.search_text]
+    column_formatters = {
+        "status": _status_cell,
+        "title": _title_cell,
+        "published_at": lambda v, c, m, n: format_datetime(m.published_at),
+        "updated_at": lambda v, c, m, n: format_datetime(m.updated_at),
+        "created_at": lambda v, c, m, n: format_datetime(m.created_at),
+    }
+    column_details_list = ["title", "slug", "category", "status", "author", "source", "lead",
+                           "published_at", "created_at", "updated_at", "view_count", "featured"]
+    column_filters = [
+        LiveFilterEqual(Article.category, "Chuyên mục", options=_category_options),
+        FilterEqual(Article.status, "Trạng thái", options=Article.STATUSES),
+        LiveFilterEqual(Article.author, "Tác giả", options=_author_options),
+        DateTimeBetweenFilter(Article.published_at, "Ngày đăng"),
+        DateTimeBetweenFilter(Article.updated_at, "Cập nhật"),
+        BooleanEqualFilter(Article.featured, "Nổi bật"),
+    ]
+    form_columns = ["title", "slug", "category", "lead", "body", "author", "source", "cover_image",
+                    "featured", "published_at"]
+    form_overrides = {"published_at": LocalDateTimeField, "body": TextAreaField, "lead": TextAreaField}
+    form_args = {
+        "title": {"label": "Tiêu đề", "validators": [DataRequired(), Length(max=300)]},
+        "slug": {"label": "Đường dẫn (để trống để tạo tự động)", "validators": [Optional(), Length(max=100)]},
+        "category": {"label": "Chuyên mục", "validators": [DataRequired()]},
+        "lead": {"label": "Sapo"},
+        "body": {"label": "Nội dung (Markdown)"},
+        "author": {"label": "Tác giả (ký tên cuối bài)"},
+        "source": {"label": "Nguồn"},
+        "cover_image": {"label": "Ảnh đại diện (đường dẫn)"},
+        "featured": {"label": "Tin nổi bật"},
+        "published_at": {"label": "Thời điểm đăng (dd/mm/yyyy HH:MM, giờ Việt Nam)"},
+    }
+    form_widget_args = {
+        "body": {"rows": 22, "class": "form-control markdown-editor", "data-preview-target": "preview"},
+        "lead": {"rows": 3},
+    }
+    form_extra_fields = {
+        "tags_text": StringField("Từ khóa (cách nhau bởi dấu phẩy)"),
+        "cover_upload": FileField("Tải ảnh đại diện lên (JPEG, PNG, WebP)"),
+        "expected_version": HiddenField(),
+    }
+
+    # --- what each role sees ----------------------------------------------------------------
+    def get_query(self):
+        query = Article.select(Article, Category).join(Category)
+        if role_of() == STAFF:
+            query = query.where(Article.owner_id == current_user.id)
+        return query
+
+    def get_count_query(self):
+        return self.get_query()
+
+    def get_one(self, id):
+        article = Article.get_or_none(Article.id == id)
+        if article is not None and not article_visible_to(article):
+            abort(403)
+        return article
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused:
+            return refused
+        if name == "edit_view":
+            article = self.get_one(request.args.get("id", type=int))
+            if article is not None and not can_edit_article(article):
+                abort(403)
+        return None
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """Search the folded text, so that "uy ban" and "Ủy Ban" both find "Ủy ban"."""
+        folded = fold(normalize_tones(search)) if search else search
+        return super().get_list(page, sort_column, sort_desc, folded, filters, execute, page_size)
+
+    # --- forms --------------------------------------------------------------------------------
+    def _adjust_form(self, form):
+        if not can("article", "publish"):
+            del form.featured  # choosing the front page is an editor's call
+        return form
+
+    def create_form(self, obj=None):
+        return self._adjust_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        form = self._adjust_form(super().edit_form(obj))
+        if request.method == "GET" and obj is not None:
+            form.tags_text.data = ", ".join(tag.name for tag in obj.tag_list())
+            form.expected_version.data = obj.version
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if form.slug.data:
+            wanted = slugify(form.slug.data)
+            if not wanted or unique_slug(Article, wanted, exclude_id=model.id) != wanted:
+                raise ValidationError(
+                    f"Đường dẫn '{form.slug.data}' đã được bài khác dùng hoặc không hợp lệ.")
+            model.slug = wanted
+        else:
+            model.slug = form.slug.object_data or ""  # empty: keep the old one, or make one
+        if is_created:
+            model.owner_id = current_user.id
+            model.status = Article.DRAFT
+        upload = request.files.get(form.cover_upload.name)
+        if upload and upload.filename:
+            try:
+                media = save_upload(current_app, upload.read(), upload.filename, model.title, current_user)
+            except UploadError as exc:
+                raise ValidationError(str(exc)) from exc
+            model.cover_image = media.url("article")
+
+    def update_model(self, form, model):
+        """Save only if nobody saved since this form was opened; else show what changed."""
+        try:
+            expected = int(form.expected_version.data or 0)
+        except ValueError:
+            expected = 0
+        if expected != model.version:
+            self._report_conflict(form, model)
+            return False
+        with database.atomic() as transaction:
+            claimed = (Article.update(version=Article.version + 1)
+                       .where((Article.id == model.id) & (Article.version == expected)).execute())
+            if not claimed:  # someone saved between our read and this write
+                transaction.rollback()
+                self._report_conflict(form, Article.get_by_id(model.id))
+                return False
+            model.version = expected + 1
+            ok = super().update_model(form, model)
+            if not ok:
+                transaction.rollback()
+            return ok
+
+    def _report_conflict(self, form, stored):
+        last = (Revision.select(Revision, User).join(User, JOIN.LEFT_OUTER, on=(Revision.author == User.id))
+                .where(Revision.article == stored).order_by(Revision.number.desc()).first())
+        who = f"{last.author} lúc {format_datetime(last.created_at)}" if last else "người khác"
+        submitted = {"title": form.title.data, "lead": form.lead.data, "body": form.body.data}
+        g.conflict_diff = Markup(diff_html(stored, submitted, "Bản đã lưu (của người khác)",
+                                           "Bản bạn vừa gửi (chưa lưu)"))
+        form.expected_version.data = stored.version
+        flash(f"Bài viết vừa được {who} lưu trong khi bạn đang sửa. Bản của bạn CHƯA được lưu; "
+              "xem phần khác biệt bên dưới, sửa lại nếu cần rồi bấm Lưu lần nữa để ghi bản của bạn.",
+              "error")
+
+    def after_model_change(self, form, model, is_created):
+        model.set_tags((form.tags_text.data or "").split(","))
+        save_revision(model, current_user, note="Tạo mới" if is_created else "")
+        audit.record("create" if is_created else "update", "article", model,
+                     None if is_created else changed_fields(form))
+
+    def get_save_return_url(self, model, is_created=False):
+        return self.get_url(".edit_view", id=model.id)
+
+    # --- extra endpoints -------------------------------------------------------------------------
+    @expose("/preview", methods=["POST"])
+    def preview(self):
+        """The body rendered exactly as the public page renders it (same Markdown and sanitizer)."""
+        if not can("article", "create") and not can("article", "edit"):
+            abort(403)
+        body = request.form.get("body", "")
+        if len(body) > 2_000_000:
+            return jsonify(error="Nội dung quá dài để xem trước."), 413
+        return jsonify(html=render_markdown(body))
+
+    @expose("/transition/<int:article_id>", methods=["POST"])
+    def transition(self, article_id):
+        article = self.get_one(article_id) or abort(404)
+        name = request.form.get("name", "")
+        comment = (request.form.get("comment") or "").strip()[:1000]
+        published_at = None
+        if name == "publish" and request.form.get("published_at", "").strip():
+            field = LocalDateTimeField()
+            try:
+                field = field.bind(None, "published_at")
+                field.process_formdata([request.form["published_at"]])
+                published_at = field.data
+            except (ValueError, TypeError) as exc:
+                flash(str(exc), "error")
+                return redirect(self.get_url(".edit_view" if can_edit_article(article) else ".details_view",
+                                             id=article.id))
+        try:
+            done = apply_transition(article, name, current_user, comment, published_at)
+        except TransitionError:
+            abort(403)
+        if name == "publish" and is_scheduled(article):
+            flash(f"Đã lên lịch đăng lúc {format_datetime(article.published_at)}.", "success")
+        else:
+            flash(f"Đã thực hiện: {done.label}.", "success")
+        target = ".edit_view" if can_edit_article(article) else ".details_view"
+        return redirect(self.get_url(target, id=article.id))
+
+    @expose("/revisions/<int:article_id>")
+    def revisions(self, article_id):
+        article = self.get_one(article_id) or abort(404)
+        revisions = list(Revision.select(Revision, User).join(User, on=(Revision.author == User.id),
+                                                             join_type=JOIN.LEFT_OUTER)
+                         .where(Revision.article == article).order_by(Revision.number.desc()))
+        events = list(WorkflowEvent.select(WorkflowEvent, User)
+                      .join(User, on=(WorkflowEvent.actor == User.id), join_type=JOIN.LEFT_OUTER)
+                      .where(WorkflowEvent.article == article).order_by(WorkflowEvent.id.desc()))
+        diff = None
+        older, newer = request.args.get("a", type=int), request.args.get("b", type=int)
+        by_number = {r.number: r for r in revisions}
+        if older in by_number and newer in by_number:
+            diff = Markup(diff_html(by_number[older], by_number[newer], f"Phiên bản {older}",
+                                    f"Phiên bản {newer}"))
+        return self.render("admin/article_revisions.html", article=article, revisions=revisions,
+                           events=events, diff=diff, older=older, newer=newer,
+                           status_labels=STATUS_LABELS, can_restore=can_edit_article(article))
+
+    @expose("/revisions/<int:article_id>/restore/<int:number>", methods=["POST"])
+    def restore(self, article_id, number):
+        article = self.get_one(article_id) or abort(404)
+        if not can_edit_article(article):
+            abort(403)
+        revision = Revision.get_or_none((Revision.article == article) & (Revision.number == number)) \
+            or abort(404)
+        restore_revision(article, revision, current_user)
+        flash(f"Đã khôi phục nội dung của phiên bản {number} (lưu thành phiên bản mới).", "success")
+        return redirect(self.get_url(".revisions", article_id=article.id))
+
+    # --- what the templates need ---------------------------------------------------------------
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        if isinstance(model, Article):
+            kwargs["transitions"] = available_transitions(model, current_user)
+            kwargs["status_label"] = ("Đã lên lịch" if is_scheduled(model)
+                                      else STATUS_LABELS.get(model.status, model.status))
+            kwargs["public_url"] = (url_for("public.article", slug=model.slug)
+                                    if model.is_public else None)
+        kwargs["conflict_diff"] = g.get("conflict_diff")
+        kwargs["all_transitions"] = TRANSITIONS
+        kwargs["now"] = utcnow()
+        kwargs["escape"] = escape
+        return super().render(template, **kwargs)

@@ -1,0 +1,120 @@
+"""What every back-office view shares: login, the role rules of admin.permissions, audit, transactions."""
+
+from flask import abort, has_request_context, redirect, request, url_for
+from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee.filters import FilterEqual
+from flask_login import current_user
+
+from cms.db import database
+
+from .. import audit
+from ..forms import VietnameseForm
+from ..permissions import can
+
+# Flask-Admin view function -> the operation of admin.permissions.RULES it needs.
+OPERATION_OF_VIEW = {
+    "index_view": "read", "details_view": "read", "export": "read", "ajax_lookup": "read",
+    "create_view": "create", "edit_view": "edit", "ajax_update": "edit",
+    "delete_view": "delete", "action_view": "edit",
+}
+
+
+def login_redirect():
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+class LiveFilterEqual(FilterEqual):
+    """An equality filter whose options come from the database when the page is drawn
+    (Flask-Admin would otherwise query them once, at start-up, and keep them stale)."""
+
+    def get_options(self, view):
+        return super().get_options(view) if has_request_context() else None
+
+
+class SecureModelView(ModelView):
+    """A ModelView whose every endpoint is checked against the role rules for its `area`."""
+
+    area = None  # key of admin.permissions.RULES
+    audit_type = None  # object_type in the audit log; defaults to `area`
+    form_base_class = VietnameseForm
+    page_size = 20
+    can_view_details = True
+    can_set_page_size = True
+    column_display_actions = True
+    extra_css = ["/static/admin/admin.css"]
+
+    # Per request, from the role: Flask-Admin reads these to draw buttons and guard views.
+    @property
+    def can_create(self):
+        return can(self.area, "create")
+
+    @property
+    def can_edit(self):
+        return can(self.area, "edit")
+
+    @property
+    def can_delete(self):
+        return can(self.area, "delete")
+
+    def is_accessible(self):
+        return current_user.is_authenticated and can(self.area, "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return login_redirect()
+        abort(403)
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused:
+            return refused
+        operation = OPERATION_OF_VIEW.get(name)
+        if operation and not can(self.area, operation):
+            abort(403)
+        return None
+
+    def _get_filter_groups(self):
+        self._refresh_filters_cache()  # LiveFilterEqual options stay current
+        return super()._get_filter_groups()
+
+    def is_action_allowed(self, name):
+        if name == "delete":
+            return can(self.area, "delete")
+        return super().is_action_allowed(name)
+
+    # --- every change in one transaction with its audit entry --------------------------------
+    def create_model(self, form):
+        with database.atomic() as transaction:
+            model = super().create_model(form)
+            if not model:
+                transaction.rollback()
+            return model
+
+    def update_model(self, form, model):
+        with database.atomic() as transaction:
+            ok = super().update_model(form, model)
+            if not ok:
+                transaction.rollback()
+            return ok
+
+    def delete_model(self, model):
+        with database.atomic() as transaction:
+            ok = super().delete_model(model)
+            if not ok:
+                transaction.rollback()
+            return ok
+
+    def after_model_change(self, form, model, is_created):
+        audit.record("create" if is_created else "update", self.audit_type or self.area, model,
+                     changed_fields(form) if not is_created else None)
+
+    def on_model_delete(self, model):
+        audit.record("delete", self.audit_type or self.area, model)
+
+
+def changed_fields(form):
+    """Names of the form fields whose submitted value differs from the stored one."""
+    changed = [field.label.text for field in form
+               if field.type not in ("CSRFTokenField", "HiddenField", "FileField", "PasswordField")
+               and field.object_data != field.data and not (field.object_data is None and field.data == "")]
+    return {"trường đã sửa": ", ".join(changed)} if changed else None

@@ -1,0 +1,42 @@
+"""The back office's home: my drafts, what waits for review, what was published or is scheduled."""
+
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+
+from cms.models import Article, Category
+from cms.timeutil import utcnow
+
+from ..permissions import STAFF, can, role_of
+from .base import login_redirect
+
+LIST_SIZE = 10
+
+
+class DashboardView(AdminIndexView):
+    extra_css = ["/static/admin/admin.css"]
+
+    def is_accessible(self):
+        return current_user.is_authenticated
+
+    def inaccessible_callback(self, name, **kwargs):
+        return login_redirect()
+
+    @expose("/")
+    def index(self):
+        articles = Article.select(Article, Category).join(Category)
+        own = Article.owner_id == current_user.id
+        pending = articles.where(Article.status == Article.PENDING)
+        if role_of() == STAFF:
+            pending = pending.where(own)
+        now = utcnow()
+        return self.render(
+            "admin/dashboard.html",
+            my_drafts=list(articles.where(own & (Article.status == Article.DRAFT))
+                           .order_by(Article.updated_at.desc()).limit(LIST_SIZE)),
+            pending=list(pending.order_by(Article.updated_at.desc()).limit(LIST_SIZE)),
+            scheduled=list(articles.where((Article.status == Article.PUBLISHED)
+                                          & (Article.published_at > now))
+                           .order_by(Article.published_at).limit(LIST_SIZE)),
+            published=list(Article.public(now).limit(LIST_SIZE)),
+            can_review=can("article", "publish"),
+        )
