@@ -13,14 +13,17 @@ TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 D_LIKE = str.maketrans({"đ": "d", "Đ": "D", "Ð": "D", "ð": "d", "Ɖ": "D", "ɖ": "d"})
 
 _WORD_RE = re.compile(r"\w+")
+# Control characters (tab, newline and carriage return aside) that XML 1.0 forbids and that
+# pasting from word processors brings in (a vertical tab for a soft line break, say).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
 def nfc(text):
-    """Text in composed form; None stays None."""
+    """Text in composed form, without stray control characters; None stays None."""
     if text is None:
         return None
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", _CONTROL_RE.sub(" ", text))
 
 
 def _tone_on_first_vowel(word):
