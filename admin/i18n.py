@@ -45,6 +45,7 @@ ADMIN_FIXES = {
     "Record was successfully saved.": "Đã lưu bản ghi.",
     "Record was successfully deleted.": "Đã xóa bản ghi.",
     "Record does not exist.": "Bản ghi không tồn tại hoặc bạn không có quyền xem.",
+    "items": "dòng mỗi trang",
 }
 
 

@@ -152,6 +152,9 @@ class ArticleView(SecureModelView):
                 abort(403)
         return None
 
+    def search_placeholder(self):
+        return "Tìm theo tiêu đề, sapo, tác giả, nội dung"
+
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         """Search the folded text, so that "uy ban" and "Ủy Ban" both find "Ủy ban"."""
         folded = fold(normalize_tones(search)) if search else search
