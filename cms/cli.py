@@ -45,6 +45,9 @@ def load_demo_command(if_empty):
                             ignore=shutil.ignore_patterns("*.py"))
         import_categories(CONTENT_DIR / "categories.yaml")
         report = import_folder(CONTENT_DIR / "articles")
+        # Other packages (back office, visits) add their demo data through this hook.
+        for loader in current_app.extensions.get("demo_loaders", []):
+            click.echo(loader())
     _print_report(report)
     if report.errors:
         raise SystemExit(1)
@@ -60,6 +63,11 @@ def import_content_command(path):
     _print_report(report)
     if report.errors:
         raise SystemExit(1)
+
+
+def add_demo_loader(app, loader):
+    """Register `loader()` (returns a one-line summary) to run in `load-demo` after the articles."""
+    app.extensions.setdefault("demo_loaders", []).append(loader)
 
 
 def init_app(app):
