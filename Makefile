@@ -20,6 +20,7 @@ venv: $(BIN)/.installed
 run: venv
 	$(FLASK) init-db
 	$(FLASK) load-demo --if-empty
+	$(FLASK) index-check --fix
 	$(FLASK) ensure-admin
 	@echo "Trang công khai: http://$(HOST):$(PORT)/   Quản trị: http://$(HOST):$(PORT)/admin/"
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -3,8 +3,10 @@
 from flask import Flask
 
 import admin
-from cms import cli, db, feeds, public, site
+import search_index
+from cms import cli, db, feeds, public, search_views, site
 from cms.config import load_settings
+from cms.search_documents import ArticleSource
 from cms.timeutil import format_date, format_datetime, isoformat_local
 
 
@@ -17,6 +19,8 @@ def create_app(config=None):
     site.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(search_views.bp)
+    search_index.init_app(app, sources=[ArticleSource()])
     public.register_error_pages(app)
     cli.init_app(app)
     admin.init_app(app)

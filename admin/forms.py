@@ -28,14 +28,20 @@ class LocalDateTimeField(StringField):
         return local.strftime("%d/%m/%Y %H:%M") if local else ""
 
     def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            return
-        for fmt in INPUT_FORMATS:
-            try:
-                self.data = local_to_utc(datetime.strptime(text, fmt))
-                return
-            except ValueError:
-                continue
-        raise ValueError("Ngày giờ không hợp lệ: dùng dạng dd/mm/yyyy HH:MM, ví dụ 12/05/2025 08:00.")
+        self.data = parse_local_datetime(valuelist[0] if valuelist else "")
+
+
+def parse_local_datetime(text):
+    """A date-time typed in Vietnam time (dd/mm/yyyy HH:MM and a few other forms) as naive UTC.
+
+    Empty text gives None; anything unreadable raises ValueError with a message for the user.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    for fmt in INPUT_FORMATS:
+        try:
+            return local_to_utc(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    raise ValueError("Ngày giờ không hợp lệ: dùng dạng dd/mm/yyyy HH:MM, ví dụ 12/05/2025 08:00.")

@@ -1,5 +1,8 @@
 """Markdown to safe HTML: the one renderer for public pages and (later) the admin preview."""
 
+import re
+from html import unescape
+
 import markdown
 import nh3
 
@@ -20,3 +23,13 @@ def render_markdown(text):
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
     )
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+_SPACE_RE = re.compile(r"[ \t\r\f\v]+")
+
+
+def html_to_text(html):
+    """Plain text of sanitized HTML (for search and snippets): tags dropped, entities decoded."""
+    text = _TAG_RE.sub(" ", html or "")
+    return _SPACE_RE.sub(" ", unescape(text)).strip()

@@ -5,6 +5,7 @@ re-state the rule of what a reader may see.
 """
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateTimeField,
@@ -67,7 +68,17 @@ class Category(BaseModel):
         self.description = nfc(self.description or "")
         if not self.slug:
             self.slug = unique_slug(Category, self.name, exclude_id=self.id)
-        return super().save(*args, **kwargs)
+        with database.atomic():
+            before = None
+            if self.id is not None:
+                before = Category.select(Category.name, Category.parent).where(Category.id == self.id).first()
+            result = super().save(*args, **kwargs)
+            if before is not None and (before.name != self.name or before.parent_id != self.parent_id):
+                # Indexed articles carry the category's name and its place in the tree.
+                affected = Article.select(Article.id).where(
+                    Article.category.in_(category_and_descendant_ids(self.id)))
+                enqueue_index("article", [article.id for article in affected])
+            return result
 
 
 class Tag(BaseModel):
@@ -191,7 +202,14 @@ class Article(BaseModel):
                 if old_slug and old_slug != self.slug:
                     SlugHistory.delete().where(SlugHistory.old_slug == self.slug).execute()
                     _remember_slug(old_slug, self.id)
-            return super().save(*args, **kwargs)
+            result = super().save(*args, **kwargs)
+            enqueue_index("article", [self.id])
+            return result
+
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            enqueue_index("article", [self.id], action=IndexTask.DELETE)
+            return super().delete_instance(*args, **kwargs)
 
 
 def _remember_slug(old_slug, article_id):
@@ -223,4 +241,46 @@ class SlugHistory(BaseModel):
         table_name = "slug_history"
 
 
-CORE_MODELS = [Category, Tag, Article, ArticleTag, SlugHistory]
+class IndexTask(BaseModel):
+    """The search outbox: "document X changed", written in the transaction of the change.
+
+    Whoever gets the index writer applies the rows in order (search_index.sync), so a crash between
+    the database commit and the index write loses nothing and a failing index never blocks a save.
+    Rows are not consumed: each index copy remembers the last row it applied, so a second server
+    with its own copy can follow the same outbox.
+    """
+
+    UPSERT, DELETE = "upsert", "delete"
+
+    id = AutoField()
+    doc_type = CharField(max_length=30)  # "article", "visit", ...
+    doc_id = IntegerField()
+    action = CharField(max_length=10, default=UPSERT)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "index_task"
+
+
+def enqueue_index(doc_type, doc_ids, action=IndexTask.UPSERT):
+    """Record that these documents changed; call inside the transaction of the change."""
+    rows = [{"doc_type": doc_type, "doc_id": int(doc_id), "action": action} for doc_id in doc_ids]
+    with database.atomic():
+        for start in range(0, len(rows), 500):
+            IndexTask.insert_many(rows[start:start + 500]).execute()
+
+
+def category_and_descendant_ids(category_id):
+    children = {}
+    for cid, parent_id in Category.select(Category.id, Category.parent).tuples():
+        children.setdefault(parent_id, []).append(cid)
+    ids, stack = [], [category_id]
+    while stack:
+        current = stack.pop()
+        if current not in ids:
+            ids.append(current)
+            stack.extend(children.get(current, []))
+    return ids
+
+
+CORE_MODELS = [Category, Tag, Article, ArticleTag, SlugHistory, IndexTask]

@@ -3,8 +3,11 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
 from peewee import fn
 
+from search_index import IndexUnavailable, public_search
+
 from .config import uploads_dir
 from .db import database
+from .markup import html_to_text
 from .models import Article, ArticleTag, SlugHistory, Tag
 from .pagination import Page
 from .site import category_tree
@@ -68,7 +71,21 @@ def article(slug):
     return render_template(
         "article.html", article=item, tags=item.tag_list(),
         trail=tree.ancestors(tree.by_id[item.category_id]),
-        same_category=list(item.same_category(current_app.config["CMS_RELATED_COUNT"])))
+        same_category=list(item.same_category(current_app.config["CMS_RELATED_COUNT"])),
+        related=_related(item))
+
+
+def _related(article):
+    """Up to 5 public articles most alike in content (from the public index, cached there)."""
+    try:
+        ids = public_search(catch_up=False).related(
+            article.id, " ".join([article.title, article.lead, html_to_text(article.body_html)]))
+    except IndexUnavailable:
+        return []  # search being down must not take the article page with it
+    if not ids:
+        return []
+    by_id = {a.id: a for a in Article.public().where(Article.id.in_(ids))}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 @bp.route("/the/<slug>")

@@ -1,1 +1,72 @@
-"""Whoosh search: Vietnamese analysis, indexes and queries. Built in its own issue."""
+"""Whoosh search: Vietnamese analysis, two indexes kept true through an outbox, queries.
+
+Two indexes, never mixed: `public` (published articles) and `internal` (everything staff may
+search). The public site reaches only `public_search()`, which is built on the public index alone.
+Data-owning packages hand in document sources (see sync.py); this package returns ids.
+"""
+
+from pathlib import Path
+
+from flask import current_app, request
+
+from .public import PublicSearch
+from .store import IndexStore, IndexUnavailable
+
+INDEX_NAMES = ("public", "internal")
+
+
+class SearchService:
+    def __init__(self, base_dir, sources):
+        self.sources = {source.doc_type: source for source in sources}
+        self.stores = {name: IndexStore(base_dir, name) for name in INDEX_NAMES}
+        self.public = PublicSearch(self.stores["public"])
+
+    def catch_up(self):
+        """Apply pending outbox rows to every index this process can write now (never raises)."""
+        from cms.db import database
+
+        from .sync import safe_apply_pending
+
+        opened_here = database.is_closed()  # after a response: open (and close) our own
+        if opened_here:
+            database.connect()
+        try:
+            for store in self.stores.values():
+                if store.exists():
+                    safe_apply_pending(store, self.sources)
+        finally:
+            if opened_here and not database.is_closed():
+                database.close()
+
+
+def init_app(app, sources):
+    service = SearchService(Path(app.config["CMS_DATA_DIR"]) / "index", sources)
+    app.extensions["search"] = service
+
+    @app.after_request
+    def _index_after_writes(response):
+        # Changes were committed with their outbox rows; index them once the response is sent.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            response.call_on_close(service.catch_up)
+        return response
+
+    from . import cli
+
+    cli.init_app(app)
+
+
+def search_service():
+    return current_app.extensions["search"]
+
+
+def public_search(catch_up=True):
+    """The public index's search, by default caught up with the outbox first (never stale)."""
+    service = search_service()
+    if not service.stores["public"].exists():
+        raise IndexUnavailable("public index is missing")
+    if catch_up:
+        service.catch_up()
+    return service.public
+
+
+__all__ = ["IndexUnavailable", "init_app", "public_search", "search_service"]

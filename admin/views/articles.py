@@ -35,7 +35,7 @@ from ..editorial import (
     restore_revision,
     save_revision,
 )
-from ..forms import LocalDateTimeField
+from ..forms import LocalDateTimeField, parse_local_datetime
 from ..media import UploadError, save_upload
 from ..permissions import STAFF, article_visible_to, can, can_edit_article, role_of
 from .base import LiveFilterEqual, SecureModelView, changed_fields
@@ -256,13 +256,10 @@ class ArticleView(SecureModelView):
         name = request.form.get("name", "")
         comment = (request.form.get("comment") or "").strip()[:1000]
         published_at = None
-        if name == "publish" and request.form.get("published_at", "").strip():
-            field = LocalDateTimeField()
+        if name == "publish":
             try:
-                field = field.bind(None, "published_at")
-                field.process_formdata([request.form["published_at"]])
-                published_at = field.data
-            except (ValueError, TypeError) as exc:
+                published_at = parse_local_datetime(request.form.get("published_at", ""))
+            except ValueError as exc:
                 flash(str(exc), "error")
                 return redirect(self.get_url(".edit_view" if can_edit_article(article) else ".details_view",
                                              id=article.id))

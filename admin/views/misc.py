@@ -5,6 +5,7 @@ from flask_admin.contrib.peewee.filters import DateTimeBetweenFilter, FilterEqua
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import FileField, PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cms.models import Article, Category, Tag, unique_slug
@@ -83,7 +84,8 @@ class UserView(SecureModelView):
     form_overrides = {"role": SelectField}
     form_args = {"username": {"label": "Tên đăng nhập", "validators": [DataRequired(), Length(max=80)]},
                  "full_name": {"label": "Họ và tên"}, "email": {"label": "Thư điện tử"},
-                 "role": {"label": "Vai trò", "choices": ROLES}, "department": {"label": "Phòng"},
+                 "role": {"label": "Vai trò", "choices": [SelectChoice(v, label) for v, label in ROLES]},
+                 "department": {"label": "Phòng"},
                  "active": {"label": "Đang hoạt động"}}
     form_extra_fields = {"new_password": PasswordField(
         "Mật khẩu mới (để trống nếu không đổi)",
@@ -144,7 +146,10 @@ class MediaView(SecureModelView):
     def after_model_change(self, form, model, is_created):
         audit.record("upload" if is_created else "update", "media", model)
 
-    def after_model_delete(self, model):
+    def on_model_delete(self, model):
+        super().on_model_delete(model)
+        # Files go with the row, whether deleted one by one or by the bulk "delete" action.
+        # (Removed before the commit: a failed delete then loses the files, never leaves them served.)
         delete_files(current_app, model)
 
 

@@ -1,0 +1,69 @@
+"""Articles as search documents: what search_index is given (documents in), never models.
+
+`ArticleSource` answers for doc_type "article": the public index gets published articles only
+(scheduled ones too; search filters on published_at at query time), the internal index gets
+every article, with the facts staff search needs to apply role visibility.
+"""
+
+from .markup import html_to_text
+from .models import Article, ArticleTag, Category, Tag
+from .timeutil import to_local
+
+
+def _category_paths():
+    """category id -> (its name, ids of it and its ancestors)."""
+    rows = {cid: (name, parent) for cid, name, parent in
+            Category.select(Category.id, Category.name, Category.parent).tuples()}
+    paths = {}
+    for cid, (name, _) in rows.items():
+        ids, current = [], cid
+        while current is not None and current not in ids:
+            ids.append(current)
+            current = rows.get(current, (None, None))[1]
+        paths[cid] = (name, ids)
+    return paths
+
+
+class ArticleSource:
+    doc_type = "article"
+
+    def all_ids(self):
+        return [aid for (aid,) in Article.select(Article.id).order_by(Article.id).tuples()]
+
+    def load(self, ids):
+        """{id: {"public": doc or None, "internal": doc or None}} for these ids (missing: both None)."""
+        ids = list(ids)
+        docs = {doc_id: {"public": None, "internal": None} for doc_id in ids}
+        if not ids:
+            return docs
+        paths = _category_paths()
+        tags = {}
+        for article_id, name in (Tag.select(ArticleTag.article, Tag.name).join(ArticleTag)
+                                 .where(ArticleTag.article.in_(ids)).tuples()):
+            tags.setdefault(article_id, []).append(name)
+        for article in Article.select().where(Article.id.in_(ids)):
+            category_name, category_ids = paths.get(article.category_id, ("", [article.category_id]))
+            body = "\n".join([article.lead, " ".join(tags.get(article.id, [])), category_name,
+                              html_to_text(article.body_html)])
+            common = {
+                "key": f"article:{article.id}",
+                "kind": "article",
+                "title": article.title,
+                "body": body,
+                "categories": " ".join(str(cid) for cid in category_ids),
+                "stamp": article.updated_at.isoformat(),
+            }
+            internal = dict(common, status=article.status, owner=str(article.owner_id or ""),
+                            date=article.published_at or article.created_at)
+            docs[article.id]["internal"] = internal
+            if article.status == Article.PUBLISHED and article.published_at is not None:
+                docs[article.id]["public"] = dict(common, published_at=article.published_at,
+                                                  year=to_local(article.published_at).year)
+        return docs
+
+    def stamps(self, index_name):
+        """{key: stamp} of what the index should hold, for drift checks."""
+        query = Article.select(Article.id, Article.updated_at)
+        if index_name == "public":
+            query = query.where((Article.status == Article.PUBLISHED) & Article.published_at.is_null(False))
+        return {f"article:{aid}": updated.isoformat() for aid, updated in query.tuples()}

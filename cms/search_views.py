@@ -1,0 +1,80 @@
+"""Public search: the /tim-kiem page and the /api/search JSON API (published articles only)."""
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+
+from search_index import IndexUnavailable, public_search
+from search_index.snippets import make_snippet
+
+from .markup import html_to_text
+from .models import Article
+from .site import category_tree
+from .timeutil import isoformat_local, to_local, utcnow
+
+bp = Blueprint("search", __name__)
+
+PER_PAGE = 10
+MAX_PER_PAGE = 50
+SORTS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
+
+
+def _int_arg(name, default, low, high):
+    value = request.args.get(name, default, type=int)
+    return min(max(value if value is not None else default, low), high)
+
+
+def _run_search(per_page):
+    """Search with the request's parameters; returns (page, articles in result order, error)."""
+    text = request.args.get("q", "")
+    page = _int_arg("page", 1, 1, 1000)
+    sort = request.args.get("sort", "relevance")
+    sort = sort if sort in SORTS else "relevance"
+    category = category_tree().by_slug.get(request.args.get("chuyen-muc", ""))
+    year = request.args.get("nam", type=int)
+    try:
+        found = public_search().search(text, page=page, per_page=per_page,
+                                       category_id=category.id if category else None,
+                                       year=year, sort=sort, now=utcnow())
+    except IndexUnavailable:
+        current_app.logger.exception("public search index unavailable")
+        return None, [], "unavailable"
+    # The index gives ids; the database decides what is public right now, and in what order.
+    by_id = {a.id: a for a in Article.public().where(Article.id.in_(found.ids))} if found.ids else {}
+    articles = [by_id[i] for i in found.ids if i in by_id]
+    return found, articles, None
+
+
+def _snippet(article, terms):
+    return make_snippet(" ".join([article.lead, html_to_text(article.body_html)]), terms)
+
+
+@bp.route("/tim-kiem")
+def search_page():
+    found, articles, error = _run_search(PER_PAGE)
+    results = [(article, _snippet(article, found.terms)) for article in articles] if found else []
+    current_year = to_local(utcnow()).year
+    return render_template(
+        "search.html", found=found, results=results, error=error, sorts=SORTS,
+        query=request.args.get("q", "")[:300], sort=request.args.get("sort", "relevance"),
+        selected_category=request.args.get("chuyen-muc", ""), selected_year=request.args.get("nam", ""),
+        years=list(range(current_year, current_year - 15, -1)))
+
+
+@bp.route("/api/search")
+def search_api():
+    per_page = _int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
+    found, articles, error = _run_search(per_page)
+    if error:
+        return jsonify(error="Chức năng tìm kiếm tạm thời chưa sẵn sàng. Vui lòng thử lại sau."), 503
+    return jsonify({
+        "query": found.query,
+        "total": found.total,
+        "page": found.page,
+        "per_page": found.per_page,
+        "results": [{
+            "title": article.title,
+            "url": url_for("public.article", slug=article.slug),
+            "category": article.category.name,
+            "published_at": isoformat_local(article.published_at),
+            "snippet": _snippet(article, found.terms),
+        } for article in articles],
+    })

@@ -1,0 +1,69 @@
+"""`flask --app app reindex` and `index-check [--fix]`."""
+
+import time
+from datetime import timedelta
+
+import click
+from flask import current_app
+
+from cms.db import database
+from cms.models import IndexTask
+from cms.timeutil import utcnow
+
+from .store import IndexUnavailable
+from .sync import apply_pending, check, rebuild, repair
+
+OUTBOX_KEEP_DAYS = 30
+
+
+@click.command("reindex")
+@click.option("--procs", default=1, show_default=True, help="Indexing processes (cores to use).")
+def reindex_command(procs):
+    """Rebuild both indexes into new directories and swap them in; search answers meanwhile."""
+    service = current_app.extensions["search"]
+    with database.connection_context():
+        for name, store in service.stores.items():
+            started = time.perf_counter()
+            count = rebuild(store, service.sources, procs=procs)
+            click.echo(f"Chỉ mục {name}: {count} tài liệu, {time.perf_counter() - started:.1f} giây.")
+        cutoff = utcnow() - timedelta(days=OUTBOX_KEEP_DAYS)
+        IndexTask.delete().where(IndexTask.created_at < cutoff).execute()
+
+
+@click.command("index-check")
+@click.option("--fix", is_flag=True, help="Repair what is found (rebuild a missing or broken index).")
+def index_check_command(fix):
+    """Compare database and indexes; report (and with --fix repair) any drift."""
+    service = current_app.extensions["search"]
+    problems = 0
+    with database.connection_context():
+        for name, store in service.stores.items():
+            try:
+                if fix:
+                    apply_pending(store, service.sources)
+                drift = check(store, service.sources)
+            except IndexUnavailable as exc:
+                problems += 1
+                click.echo(f"Chỉ mục {name}: không dùng được ({exc}).")
+                if fix:
+                    count = rebuild(store, service.sources)
+                    click.echo(f"  Đã dựng lại: {count} tài liệu.")
+                continue
+            pending = IndexTask.select().where(IndexTask.id > store.position()).count()
+            found = sum(len(keys) for keys in drift.values())
+            click.echo(f"Chỉ mục {name}: thiếu {len(drift['missing'])}, thừa {len(drift['extra'])}, "
+                       f"cũ {len(drift['stale'])}, chờ cập nhật {pending}.")
+            for kind, keys in drift.items():
+                if keys:
+                    click.echo(f"  {kind}: {', '.join(keys[:20])}{' …' if len(keys) > 20 else ''}")
+            if found and fix:
+                click.echo(f"  Đã sửa {repair(store, service.sources, drift)} tài liệu.")
+            elif found:
+                problems += 1
+    if problems and not fix:
+        raise SystemExit(1)
+
+
+def init_app(app):
+    app.cli.add_command(reindex_command)
+    app.cli.add_command(index_check_command)

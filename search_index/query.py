@@ -1,0 +1,135 @@
+"""Turn what a reader typed into a Whoosh query, never failing on any input.
+
+Rules, in the order a reader would expect them:
+- every word must appear (a word typed without diacritics matches the folded field, so "dang"
+  finds "Đảng" and "đang"; a word typed with diacritics also matches the folded field, but its
+  exact form weighs much more, so "đường" ranks "đường" above "dương");
+- "quoted words" must stand together, in that order;
+- unquoted neighbouring words standing together score higher ("cán bộ" as a phrase beats "cán ... bộ");
+- a code (2993-QĐ/TU, 08/3/2018) is found whole, or as its parts standing together.
+Operators, stray quotes and punctuation are simply ignored; overlong input is cut.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from cms.text import nfc
+
+from .analysis import exact_form, folded_form, has_diacritics, split_tokens
+
+MAX_QUERY_CHARS = 300
+MAX_CLAUSES = 16
+EXACT_BOOST = 4.0  # an exact match (diacritics as typed) outweighs a folded one
+PHRASE_BOOST = 3.0
+
+_QUOTED_RE = re.compile(r'"([^"]*)"')
+
+
+@dataclass
+class Clause:
+    tokens: list  # (token, parts) pairs, as typed (NFC)
+    quoted: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list = field(default_factory=list)
+
+    @property
+    def empty(self):
+        return not self.clauses
+
+    def words(self):
+        return [token for clause in self.clauses for token, _ in clause.tokens]
+
+
+def clean_input(text):
+    text = nfc(text or "")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return text[:MAX_QUERY_CHARS]
+
+
+def parse(text):
+    """Clauses of the query: quoted phrases and single words or codes."""
+    text = clean_input(text)
+    clauses = []
+
+    def add_words(segment, quoted):
+        tokens = [(token, [part for part, _, _ in parts]) for token, _, _, parts in split_tokens(segment)]
+        if not tokens:
+            return
+        if quoted and len(tokens) > 1:
+            clauses.append(Clause(tokens, quoted=True))
+        else:
+            clauses.extend(Clause([token]) for token in tokens)
+
+    position = 0
+    for match in _QUOTED_RE.finditer(text):
+        add_words(text[position:match.start()], quoted=False)
+        add_words(match.group(1), quoted=True)
+        position = match.end()
+    add_words(text[position:].replace('"', " "), quoted=False)
+    return ParsedQuery(clauses[:MAX_CLAUSES])
+
+
+def _term_query(token, title_field, body_field):
+    """One typed word or code against exact and folded fields."""
+    def alternatives(text):
+        folded = folded_form(text)
+        options = [wq.Term(title_field + "_f", folded), wq.Term(body_field + "_f", folded)]
+        if has_diacritics(text):
+            exact = exact_form(text)
+            options += [wq.Term(title_field, exact, boost=EXACT_BOOST),
+                        wq.Term(body_field, exact, boost=EXACT_BOOST)]
+        return options
+
+    word, parts = token
+    options = alternatives(word)
+    if parts:  # a code: whole, or its parts standing together
+        folded_parts = [folded_form(part) for part in parts]
+        options += [wq.Phrase(title_field + "_f", folded_parts), wq.Phrase(body_field + "_f", folded_parts)]
+    return wq.Or(options)
+
+
+def _phrase_query(tokens, title_field, body_field, boost=1.0):
+    words = [token for token, _ in tokens]
+    folded = [folded_form(word) for word in words]
+    options = [wq.Phrase(title_field + "_f", folded, boost=boost),
+               wq.Phrase(body_field + "_f", folded, boost=boost)]
+    if any(has_diacritics(word) for word in words):
+        exact = [exact_form(word) for word in words]
+        options += [wq.Phrase(title_field, exact, boost=boost * EXACT_BOOST),
+                    wq.Phrase(body_field, exact, boost=boost * EXACT_BOOST)]
+    return wq.Or(options)
+
+
+def build(parsed, require_all=True, title_field="title", body_field="body"):
+    """The Whoosh query for parsed clauses; `require_all=False` gives the looser OR fallback."""
+    if parsed.empty:
+        return wq.NullQuery
+    parts = [(_phrase_query(c.tokens, title_field, body_field) if c.quoted
+              else _term_query(c.tokens[0], title_field, body_field)) for c in parsed.clauses]
+    if not require_all:
+        return wq.Or(parts)
+    main = wq.And(parts) if len(parts) > 1 else parts[0]
+    loose_words = [c.tokens[0] for c in parsed.clauses if not c.quoted]
+    if len(loose_words) > 1:
+        # Neighbouring syllables standing together rank higher: each pair, and the whole run.
+        adjacency = [_phrase_query(loose_words[i:i + 2], title_field, body_field, PHRASE_BOOST)
+                     for i in range(len(loose_words) - 1)]
+        if len(loose_words) > 2:
+            adjacency.append(_phrase_query(loose_words, title_field, body_field, PHRASE_BOOST))
+        return wq.AndMaybe(main, wq.Or(adjacency))
+    return main
+
+
+def highlight_terms(parsed):
+    """Every typed word and code part, as typed: snippets mark them (see snippets.make_snippet)."""
+    terms = set()
+    for word, parts in (token for clause in parsed.clauses for token in clause.tokens):
+        terms.add(word)
+        terms.update(parts)
+    return terms

@@ -1,0 +1,52 @@
+"""The two index schemas. Every text has an exact field and a folded one (suffix _f).
+
+Bodies are not stored (snippets are cut from the database's text at query time), which keeps
+the indexes small; `stamp` (the source's updated_at) lets index-check find stale documents.
+"""
+
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import exact_analyzer, folded_analyzer
+
+
+def _text_fields():
+    return {
+        "title": TEXT(analyzer=exact_analyzer(), field_boost=3.0),
+        "title_f": TEXT(analyzer=folded_analyzer(), field_boost=3.0),
+        "body": TEXT(analyzer=exact_analyzer()),
+        "body_f": TEXT(analyzer=folded_analyzer()),
+    }
+
+
+def public_schema():
+    return Schema(
+        key=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        categories=KEYWORD(),  # the category and its ancestors, so a parent's filter finds all
+        published_at=DATETIME(sortable=True),
+        year=NUMERIC(),
+        stamp=STORED(),
+        **_text_fields(),
+    )
+
+
+def internal_schema():
+    return Schema(
+        key=ID(stored=True, unique=True),
+        kind=ID(stored=True),  # article, visit, report, followup
+        categories=KEYWORD(),
+        status=ID(stored=True),
+        owner=ID(),  # the account that created it
+        department=ID(),
+        officials=KEYWORD(),  # officials taking part (lead and participants)
+        localities=KEYWORD(),  # each locality and everything above it
+        topics=KEYWORD(),
+        date=DATETIME(sortable=True),
+        date_to=DATETIME(),
+        stamp=STORED(),
+        **_text_fields(),
+    )
+
+
+SCHEMAS = {"public": public_schema, "internal": internal_schema}
+TEXT_FIELDS = ("title", "title_f", "body", "body_f")

@@ -1,0 +1,139 @@
+"""Index directories: creating, opening, the writer lock, the outbox position, atomic swaps.
+
+`<data dir>/index/<name>` is a symbolic link to the directory in use (`<name>-<time>`). A rebuild
+fills a new directory and then replaces the link in one rename, so searches keep answering from
+the old one until the new one is complete; a rebuild killed halfway leaves the link untouched.
+"""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from .schema import SCHEMAS
+
+POSITION_FILE = "outbox_position"
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or unreadable; the search page says so, other pages are unaffected."""
+
+
+def to_whoosh(doc, schema):
+    """A source document ({title, body, ...}) as index fields: each text in both views."""
+    fields = {name: value for name, value in doc.items() if name in schema.names()}
+    for name in ("title", "body"):
+        fields[name + "_f"] = doc.get(name, "")
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+class IndexStore:
+    def __init__(self, base_dir, name):
+        if name not in SCHEMAS:
+            raise ValueError(f"unknown index {name!r}")
+        self.name = name
+        self.base_dir = Path(base_dir)
+        self.link = self.base_dir / name
+        self._cache = (None, None)  # (real path, whoosh Index)
+
+    # --- locations ------------------------------------------------------------------------------
+    def current_dir(self):
+        return Path(os.path.realpath(self.link)) if self.link.exists() else None
+
+    def exists(self):
+        current = self.current_dir()
+        return current is not None and whoosh_index.exists_in(str(current))
+
+    def _new_dir(self):
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        stamp = f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
+        path = self.base_dir / f"{self.name}-{stamp}"
+        path.mkdir()
+        return path
+
+    def _point_link_at(self, target):
+        temporary = self.base_dir / f".{self.name}.link-{os.getpid()}"
+        if temporary.is_symlink() or temporary.exists():
+            temporary.unlink()
+        os.symlink(target.name, temporary)
+        os.replace(temporary, self.link)  # atomic: readers see the old or the new, never neither
+
+    def create_empty(self):
+        path = self._new_dir()
+        whoosh_index.create_in(str(path), SCHEMAS[self.name]())
+        self._point_link_at(path)
+        return path
+
+    # --- opening ----------------------------------------------------------------------------------
+    def index(self):
+        """The Whoosh index in use (re-opened when a rebuild swapped the directory)."""
+        current = self.current_dir()
+        if current is None or not whoosh_index.exists_in(str(current)):
+            raise IndexUnavailable(f"index {self.name} is missing")
+        cached_path, cached = self._cache
+        if cached_path != current:
+            try:
+                cached = whoosh_index.open_dir(str(current))
+            except Exception as exc:  # corrupt files: reported, never a 500
+                raise IndexUnavailable(f"index {self.name} cannot be opened: {exc}") from exc
+            self._cache = (current, cached)
+        return cached
+
+    def ensure(self):
+        if not self.exists():
+            self.create_empty()
+        return self.index()
+
+    def try_writer(self):
+        """A writer if the lock is free right now, else None (another process is writing)."""
+        try:
+            return self.index().writer(timeout=0.0)
+        except LockError:
+            return None
+
+    # --- outbox position -----------------------------------------------------------------------
+    def position(self, path=None):
+        path = path or self.current_dir()
+        try:
+            return int((path / POSITION_FILE).read_text().strip() or 0)
+        except (OSError, ValueError, TypeError):
+            return 0
+
+    def set_position(self, value, path=None):
+        path = path or self.current_dir()
+        temporary = path / (POSITION_FILE + ".tmp")
+        temporary.write_text(str(int(value)))
+        os.replace(temporary, path / POSITION_FILE)
+
+    # --- rebuild --------------------------------------------------------------------------------
+    def rebuild(self, fill, procs=1):
+        """Fill a new directory with `fill(writer, to_whoosh)` then swap it in; returns its path."""
+        path = self._new_dir()
+        try:
+            ix = whoosh_index.create_in(str(path), SCHEMAS[self.name]())
+            options = {"limitmb": 256}
+            if procs > 1:
+                options.update(procs=procs, multisegment=True)
+            writer = ix.writer(**options)
+            try:
+                position = fill(writer, lambda doc: to_whoosh(doc, ix.schema))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            self.set_position(position, path)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        previous = self.current_dir()
+        self._point_link_at(path)
+        self._remove_old(keep={path, previous})
+        return path
+
+    def _remove_old(self, keep):
+        for candidate in self.base_dir.glob(f"{self.name}-*"):
+            if candidate.is_dir() and candidate not in keep:
+                shutil.rmtree(candidate, ignore_errors=True)
