@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import current_app, request
 
+from .internal import InternalSearch
 from .public import PublicSearch
 from .store import IndexStore, IndexUnavailable
 
@@ -20,6 +21,7 @@ class SearchService:
         self.sources = {source.doc_type: source for source in sources}
         self.stores = {name: IndexStore(base_dir, name) for name in INDEX_NAMES}
         self.public = PublicSearch(self.stores["public"])
+        self.internal = InternalSearch(self.stores["internal"])
 
     def catch_up(self):
         """Apply pending outbox rows to every index this process can write now (never raises)."""
@@ -69,4 +71,13 @@ def public_search(catch_up=True):
     return service.public
 
 
-__all__ = ["IndexUnavailable", "init_app", "public_search", "search_service"]
+def staff_search():
+    """The internal index's search (back office only), caught up with the outbox first."""
+    service = search_service()
+    if not service.stores["internal"].exists():
+        raise IndexUnavailable("internal index is missing")
+    service.catch_up()
+    return service.internal
+
+
+__all__ = ["IndexUnavailable", "init_app", "public_search", "search_service", "staff_search"]

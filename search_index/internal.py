@@ -1,0 +1,102 @@
+"""Search over the internal index (visits, reports, follow-ups and all articles), for staff only.
+
+The caller (the back office) says what the user may see as a `Visibility`; this module turns it
+into a filter applied inside the search, so results, counts and snippets never include anything
+else. Only back-office code imports this module; the public site never does.
+"""
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from . import query as user_query
+from .public import SearchPage, _doc_id
+
+
+@dataclass
+class Visibility:
+    """What one user may find. `everything` for leaders and admins; otherwise the union of:
+    articles (all, or only `own_articles_of`), and records of `departments` or involving `officials`."""
+
+    everything: bool = False
+    all_articles: bool = False
+    published_articles: bool = False
+    own_articles_of: int | None = None
+    record_kinds: tuple = ()
+    departments: list = field(default_factory=list)
+    officials: list = field(default_factory=list)
+    owner: int | None = None
+
+    def as_query(self):
+        if self.everything:
+            return None
+        allowed = []
+        if self.all_articles:
+            allowed.append(wq.Term("kind", "article"))
+        else:
+            if self.published_articles:
+                allowed.append(wq.And([wq.Term("kind", "article"), wq.Term("status", "published")]))
+            if self.own_articles_of is not None:
+                owner = wq.Term("owner", str(self.own_articles_of))
+                allowed.append(wq.And([wq.Term("kind", "article"), owner]))
+        if self.record_kinds:
+            mine = [wq.Term("department", str(d)) for d in self.departments]
+            mine += [wq.Term("officials", str(o)) for o in self.officials]
+            if self.owner is not None:
+                mine.append(wq.Term("owner", str(self.owner)))
+            if mine:
+                kinds = wq.Or([wq.Term("kind", k) for k in self.record_kinds])
+                allowed.append(wq.And([kinds, wq.Or(mine)]))
+        return wq.Or(allowed) if allowed else wq.NullQuery
+
+
+@dataclass
+class Filters:
+    kinds: list = field(default_factory=list)
+    localities: list = field(default_factory=list)  # a locality finds everything under it
+    officials: list = field(default_factory=list)
+    departments: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    states: list = field(default_factory=list)
+    date_from: object = None
+    date_to: object = None
+
+    def as_queries(self):
+        parts = []
+        for name, values in (("kind", self.kinds), ("localities", self.localities),
+                             ("officials", self.officials), ("department", self.departments),
+                             ("topics", self.topics), ("status", self.states)):
+            if values:
+                parts.append(wq.Or([wq.Term(name, str(value)) for value in values]))
+        if self.date_from or self.date_to:
+            parts.append(wq.DateRange("date", self.date_from, self.date_to))
+        return parts
+
+
+class InternalSearch:
+    def __init__(self, store):
+        self._store = store
+
+    def search(self, text, visibility, filters=None, page=1, per_page=20, sort="relevance"):
+        """A page of keys ("visit:12", "article:3") the user may see, best first."""
+        parsed = user_query.parse(text)
+        result = SearchPage(query=user_query.clean_input(text), page=page, per_page=per_page,
+                            terms=user_query.highlight_terms(parsed))
+        restrictions = (filters or Filters()).as_queries()
+        allowed = visibility.as_query()
+        if allowed is not None:
+            restrictions.append(allowed)
+        main = user_query.build(parsed) if not parsed.empty else wq.Every()
+        options = {"filter": wq.And(restrictions) if restrictions else None}
+        if sort == "date" or parsed.empty:
+            options.update(sortedby="date", reverse=True)
+        with self._store.index().searcher() as searcher:
+            hits = searcher.search_page(main, page, pagelen=per_page, **options)
+            result.total = hits.total
+            result.ids = [hit["key"] for hit in hits]
+        return result
+
+    def article_ids(self, text, visibility, limit=1000):
+        """Ids of articles matching `text` (the admin list's search box), best first."""
+        found = self.search(text, visibility, Filters(kinds=["article"]), per_page=limit)
+        return [_doc_id(key) for key in found.ids]
