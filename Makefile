@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint venv bench clean
+.PHONY: run serve test lint venv bench clean
 
 # The virtualenv is rebuilt only when a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -24,6 +24,12 @@ run: venv
 	$(FLASK) ensure-admin
 	@echo "Trang công khai: http://$(HOST):$(PORT)/   Quản trị: http://$(HOST):$(PORT)/admin/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn on $(CMS_BIND) (default 127.0.0.1:8000), settings in gunicorn.conf.py.
+serve: venv
+	$(FLASK) init-db
+	$(FLASK) index-check --fix
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: venv
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ from flask import Flask
 
 import admin
 import search_index
-from cms import cli, db, feeds, public, search_views, site
+from cms import assets, caching, cli, db, feeds, public, search_views, site
 from cms.config import load_settings
 from cms.search_documents import ArticleSource
 from cms.timeutil import format_date, format_datetime, isoformat_local
@@ -16,6 +16,8 @@ def create_app(config=None):
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime,
                                  isodatetime=isoformat_local)
     db.init_app(app)
+    caching.init_app(app)
+    assets.init_app(app)
     site.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)

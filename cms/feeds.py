@@ -6,6 +6,7 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, abort, current_app, url_for
 
+from .caching import cached_page
 from .models import Article
 from .site import category_tree
 from .timeutil import to_local, utcnow
@@ -42,6 +43,7 @@ def _rss(title, link, description, articles):
 
 
 @bp.route("/rss.xml")
+@cached_page
 def site_feed():
     name = current_app.config["CMS_SITE_NAME"]
     return _rss(name, url_for("public.home", _external=True), f"Tin mới nhất của {name}",
@@ -49,6 +51,7 @@ def site_feed():
 
 
 @bp.route("/chuyen-muc/<slug>/rss.xml")
+@cached_page
 def category_feed(slug):
     tree = category_tree()
     category = tree.by_slug.get(slug) or abort(404)
@@ -60,6 +63,7 @@ def category_feed(slug):
 
 
 @bp.route("/sitemap.xml")
+@cached_page
 def sitemap():
     urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
 

@@ -11,7 +11,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_operations
 
 from .db import database
-from .models import CORE_MODELS, BaseModel, IndexTask
+from .models import CORE_MODELS, BaseModel, IndexTask, SiteState
 from .timeutil import utcnow
 
 
@@ -52,6 +52,7 @@ def _article_version_search_owner(db):
 register("0001_core_tables", _create_core_tables)
 register("0002_article_version_search_owner", _article_version_search_owner)
 register("0003_index_outbox", lambda db: db.create_tables([IndexTask], safe=True))
+register("0004_site_state", lambda db: db.create_tables([SiteState], safe=True))
 
 
 def pending_migrations(db=database):

@@ -63,6 +63,11 @@ class Category(BaseModel):
     def ordered(cls):
         return cls.select().order_by(cls.position, cls.name)
 
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            bump_site_version()
+            return super().delete_instance(*args, **kwargs)
+
     def save(self, *args, **kwargs):
         self.name = nfc(self.name).strip()
         self.description = nfc(self.description or "")
@@ -73,6 +78,7 @@ class Category(BaseModel):
             if self.id is not None:
                 before = Category.select(Category.name, Category.parent).where(Category.id == self.id).first()
             result = super().save(*args, **kwargs)
+            bump_site_version()
             if before is not None and (before.name != self.name or before.parent_id != self.parent_id):
                 # Indexed articles carry the category's name and its place in the tree.
                 affected = Article.select(Article.id).where(
@@ -90,6 +96,16 @@ class Tag(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        with database.atomic():
+            bump_site_version()
+            return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            bump_site_version()
+            return super().delete_instance(*args, **kwargs)
 
     @classmethod
     def get_or_create_by_name(cls, name):
@@ -169,6 +185,7 @@ class Article(BaseModel):
                     .order_by(Tag.name))
 
     def set_tags(self, names):
+        bump_site_version()
         ArticleTag.delete().where(ArticleTag.article == self).execute()
         seen = set()
         for name in names:
@@ -204,11 +221,13 @@ class Article(BaseModel):
                     _remember_slug(old_slug, self.id)
             result = super().save(*args, **kwargs)
             enqueue_index("article", [self.id])
+            bump_site_version()
             return result
 
     def delete_instance(self, *args, **kwargs):
         with database.atomic():
             enqueue_index("article", [self.id], action=IndexTask.DELETE)
+            bump_site_version()
             return super().delete_instance(*args, **kwargs)
 
 
@@ -239,6 +258,29 @@ class SlugHistory(BaseModel):
 
     class Meta:
         table_name = "slug_history"
+
+
+class SiteState(BaseModel):
+    """One row: a counter bumped in the transaction of every change public pages can show.
+
+    Every worker's page cache compares against it (one indexed read per request), so a save in
+    one process invalidates the cached pages of all of them at once.
+    """
+
+    id = IntegerField(primary_key=True)
+    version = IntegerField(default=0)
+    changed_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "site_state"
+
+
+def bump_site_version():
+    """Mark public pages out of date; call inside the transaction of the change."""
+    updated = (SiteState.update(version=SiteState.version + 1, changed_at=utcnow())
+               .where(SiteState.id == 1).execute())
+    if not updated:
+        SiteState.insert(id=1, version=1, changed_at=utcnow()).on_conflict_ignore().execute()
 
 
 class IndexTask(BaseModel):
@@ -283,4 +325,4 @@ def category_and_descendant_ids(category_id):
     return ids
 
 
-CORE_MODELS = [Category, Tag, Article, ArticleTag, SlugHistory, IndexTask]
+CORE_MODELS = [Category, Tag, Article, ArticleTag, SlugHistory, IndexTask, SiteState]

@@ -1,10 +1,11 @@
 """Public pages: home, category, article, tag, uploaded media."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, send_from_directory, url_for
 from peewee import fn
 
 from search_index import IndexUnavailable, public_search
 
+from .caching import cached_page
 from .config import uploads_dir
 from .db import database
 from .markup import html_to_text
@@ -30,6 +31,7 @@ def _latest_per_category(limit):
 
 
 @bp.route("/")
+@cached_page
 def home():
     tree = category_tree()
     featured = list(Article.public().where(Article.featured == True).limit(HOME_FEATURED))  # noqa: E712
@@ -47,6 +49,7 @@ def home():
 
 
 @bp.route("/chuyen-muc/<slug>")
+@cached_page
 def category(slug):
     tree = category_tree()
     current = tree.by_slug.get(slug) or abort(404)
@@ -58,6 +61,7 @@ def category(slug):
 
 
 @bp.route("/bai-viet/<slug>")
+@cached_page
 def article(slug):
     item = Article.public().where(Article.slug == slug).first()
     if item is None:
@@ -66,7 +70,7 @@ def article(slug):
         if moved is None:
             abort(404)
         return redirect(url_for("public.article", slug=moved.slug), code=301)
-    Article.update(view_count=Article.view_count + 1).where(Article.id == item.id).execute()
+    g.article_viewed = item.id  # counted by caching.view_counter, cached or not
     tree = category_tree()
     return render_template(
         "article.html", article=item, tags=item.tag_list(),
@@ -89,6 +93,7 @@ def _related(article):
 
 
 @bp.route("/the/<slug>")
+@cached_page
 def tag(slug):
     current = Tag.get_or_none(Tag.slug == slug) or abort(404)
     query = (Article.public().join_from(Article, ArticleTag)

@@ -41,7 +41,6 @@ class SecureModelView(ModelView):
     can_view_details = True
     can_set_page_size = True
     column_display_actions = True
-    extra_css = ["/static/admin/admin.css"]
 
     # Per request, from the role: Flask-Admin reads these to draw buttons and guard views.
     @property

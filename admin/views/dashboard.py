@@ -13,7 +13,6 @@ LIST_SIZE = 10
 
 
 class DashboardView(AdminIndexView):
-    extra_css = ["/static/admin/admin.css"]
 
     def is_accessible(self):
         return current_user.is_authenticated
