@@ -5,6 +5,7 @@ import secrets
 import sys
 
 import click
+from flask.cli import with_appcontext
 
 from cms.db import database
 from cms.migrations import migrate
@@ -13,6 +14,7 @@ from .accounts import ROLE_NAMES, User, create_user
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLE_NAMES), required=True)
 @click.option("--full-name", default="")
@@ -36,6 +38,7 @@ def create_user_command(username, role, full_name, email, password_stdin):
 
 
 @click.command("ensure-admin")
+@with_appcontext
 def ensure_admin_command():
     """Create the first admin account when there is none, printing its password once."""
     with database.connection_context():

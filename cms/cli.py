@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from .config import uploads_dir
 from .content_import import import_categories, import_folder
@@ -23,6 +24,7 @@ def _print_report(report):
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create the schema or apply pending migrations (safe to run again)."""
     with database.connection_context():
@@ -31,6 +33,7 @@ def init_db_command():
 
 
 @click.command("load-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when articles already exist.")
 def load_demo_command(if_empty):
     """Load the demo articles and images shipped in content/ (idempotent)."""
@@ -54,6 +57,7 @@ def load_demo_command(if_empty):
 
 
 @click.command("import-content")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def import_content_command(path):
     """Import Markdown files with front matter from PATH (a folder or one file)."""

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from cms.db import database
 from cms.models import IndexTask
@@ -17,6 +18,7 @@ OUTBOX_KEEP_DAYS = 30
 
 
 @click.command("reindex")
+@with_appcontext
 @click.option("--procs", default=1, show_default=True, help="Indexing processes (cores to use).")
 def reindex_command(procs):
     """Rebuild both indexes into new directories and swap them in; search answers meanwhile."""
@@ -31,6 +33,7 @@ def reindex_command(procs):
 
 
 @click.command("index-check")
+@with_appcontext
 @click.option("--fix", is_flag=True, help="Repair what is found (rebuild a missing or broken index).")
 def index_check_command(fix):
     """Compare database and indexes; report (and with --fix repair) any drift."""

@@ -52,12 +52,15 @@ def client(app):
 
 @pytest.fixture
 def db(app):
-    """An open connection for arranging data directly through the models."""
-    with app.app_context():
-        database.connect(reuse_if_open=True)
-        yield database
-        if not database.is_closed():
-            database.close()
+    """An open connection for arranging data directly through the models.
+
+    No app context is held open: each request of the test client then gets its own (and its own
+    `g`), as in production.
+    """
+    database.connect(reuse_if_open=True)
+    yield database
+    if not database.is_closed():
+        database.close()
 
 
 @pytest.fixture
@@ -83,3 +86,51 @@ def make_article(db, make_category):
         article.save()
         return article
     return make
+
+
+class Clock:
+    """What the site takes as "now" (naive UTC), moved by hand: no sleeping in tests."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze the clock the public rules use (cms.models.utcnow); move it with clock.advance(hours=2)."""
+    frozen = Clock(utcnow().replace(microsecond=0))
+    monkeypatch.setattr("cms.models.utcnow", frozen)
+    monkeypatch.setattr("cms.feeds.utcnow", frozen)
+    return frozen
+
+
+@pytest.fixture
+def cli(app):
+    """Run a `flask --app app` command: cli("import-content", "path", input=None) -> click Result.
+
+    The app context is pushed as the `flask` command does (FlaskGroup pushes one for app commands).
+    """
+    runner = app.test_cli_runner()
+
+    def invoke(*args, input=None):
+        with app.app_context():
+            return runner.invoke(args=[str(arg) for arg in args], input=input)
+    return invoke
+
+
+@pytest.fixture
+def empty_database(app):
+    """The test database with no tables at all, as on a new server before `init-db`."""
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        if not TEST_DATABASE_URL:
+            # SQLite checks foreign keys on DROP TABLE: drop in any order with the check off.
+            database.pragma("foreign_keys", 0)
+        _empty_database()
+        database.close()
