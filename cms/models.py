@@ -100,12 +100,22 @@ class Tag(BaseModel):
     def save(self, *args, **kwargs):
         with database.atomic():
             bump_site_version()
-            return super().save(*args, **kwargs)
+            renamed = self.id is not None and Tag.select().where(
+                (Tag.id == self.id) & (Tag.name != self.name)).exists()
+            result = super().save(*args, **kwargs)
+            if renamed:  # tag names are indexed with their articles
+                enqueue_index("article", self._article_ids())
+            return result
 
     def delete_instance(self, *args, **kwargs):
         with database.atomic():
             bump_site_version()
+            enqueue_index("article", self._article_ids())
             return super().delete_instance(*args, **kwargs)
+
+    def _article_ids(self):
+        links = ArticleTag.select(ArticleTag.article).where(ArticleTag.tag == self.id)
+        return [link.article_id for link in links]
 
     @classmethod
     def get_or_create_by_name(cls, name):

@@ -25,9 +25,13 @@ PART_RE = re.compile(r"\w+")
 MAX_TOKEN_LENGTH = 60
 
 
+# Letters typed for Đ/đ from other alphabets, read as Đ/đ (folding maps them to d already).
+_D_HOMOGLYPHS = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
+
+
 @lru_cache(maxsize=300_000)
 def exact_form(text):
-    return normalize_tones(text).lower()
+    return normalize_tones(text.translate(_D_HOMOGLYPHS)).lower()
 
 
 @lru_cache(maxsize=300_000)

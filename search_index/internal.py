@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from . import query as user_query
-from .public import SearchPage, _doc_id
+from .public import SearchPage, _doc_id, count_matches, restricted
+from .query import Or
 
 
 @dataclass
@@ -45,9 +46,9 @@ class Visibility:
             if self.owner is not None:
                 mine.append(wq.Term("owner", str(self.owner)))
             if mine:
-                kinds = wq.Or([wq.Term("kind", k) for k in self.record_kinds])
-                allowed.append(wq.And([kinds, wq.Or(mine)]))
-        return wq.Or(allowed) if allowed else wq.NullQuery
+                kinds = Or([wq.Term("kind", k) for k in self.record_kinds])
+                allowed.append(wq.And([kinds, Or(mine)]))
+        return Or(allowed) if allowed else wq.NullQuery
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Filters:
                              ("officials", self.officials), ("department", self.departments),
                              ("topics", self.topics), ("status", self.states)):
             if values:
-                parts.append(wq.Or([wq.Term(name, str(value)) for value in values]))
+                parts.append(Or([wq.Term(name, str(value)) for value in values]))
         if self.date_from or self.date_to:
             parts.append(wq.DateRange("date", self.date_from, self.date_to))
         return parts
@@ -87,13 +88,18 @@ class InternalSearch:
         if allowed is not None:
             restrictions.append(allowed)
         main = user_query.build(parsed) if not parsed.empty else wq.Every()
-        options = {"filter": wq.And(restrictions) if restrictions else None}
+        matching = user_query.build(parsed, adjacency=False) if not parsed.empty else wq.Every()
+        if restrictions:
+            main = restricted(main, wq.And(restrictions))
+            matching = restricted(matching, wq.And(restrictions))
+        options = {}
         if sort == "date" or parsed.empty:
             options.update(sortedby="date", reverse=True)
         with self._store.index().searcher() as searcher:
-            hits = searcher.search_page(main, page, pagelen=per_page, **options)
-            result.total = hits.total
-            result.ids = [hit["key"] for hit in hits]
+            result.total = count_matches(searcher, matching)
+            if (page - 1) * per_page < result.total:
+                hits = searcher.search_page(main, page, pagelen=per_page, **options)
+                result.ids = [hit["key"] for hit in hits]
         return result
 
     def article_ids(self, text, visibility, limit=1000):

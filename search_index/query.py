@@ -28,6 +28,13 @@ PHRASE_BOOST = 3.0
 _QUOTED_RE = re.compile(r'"([^"]*)"')
 
 
+class Or(wq.Or):
+    """An OR whose matcher never skips documents: Whoosh's automatic choice, on small indexes,
+    uses a matcher that under-estimates the best score and drops the best hits from a page."""
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
 @dataclass
 class Clause:
     tokens: list  # (token, parts) pairs, as typed (NFC)
@@ -75,11 +82,14 @@ def parse(text):
     return ParsedQuery(clauses[:MAX_CLAUSES])
 
 
-def _term_query(token, title_field, body_field):
-    """One typed word or code against exact and folded fields."""
+def _term_query(token, title_field, body_field, strict_marks=False):
+    """One typed word or code against exact and folded fields (`strict_marks`: a word typed with
+    diacritics matches only as typed)."""
     def alternatives(text):
         folded = folded_form(text)
         options = [wq.Term(title_field + "_f", folded), wq.Term(body_field + "_f", folded)]
+        if strict_marks and has_diacritics(text):
+            options = []
         if has_diacritics(text):
             exact = exact_form(text)
             options += [wq.Term(title_field, exact, boost=EXACT_BOOST),
@@ -91,11 +101,12 @@ def _term_query(token, title_field, body_field):
     if parts:  # a code: whole, or its parts standing together
         folded_parts = [folded_form(part) for part in parts]
         options += [wq.Phrase(title_field + "_f", folded_parts), wq.Phrase(body_field + "_f", folded_parts)]
-    return wq.Or(options)
+    return Or(options)
 
 
 def _phrase_query(tokens, title_field, body_field, boost=1.0):
-    words = [token for token, _ in tokens]
+    # A code inside a phrase is matched by its parts: they are what stand next to the other words.
+    words = [word for token, parts in tokens for word in (parts or [token])]
     folded = [folded_form(word) for word in words]
     options = [wq.Phrase(title_field + "_f", folded, boost=boost),
                wq.Phrase(body_field + "_f", folded, boost=boost)]
@@ -103,26 +114,31 @@ def _phrase_query(tokens, title_field, body_field, boost=1.0):
         exact = [exact_form(word) for word in words]
         options += [wq.Phrase(title_field, exact, boost=boost * EXACT_BOOST),
                     wq.Phrase(body_field, exact, boost=boost * EXACT_BOOST)]
-    return wq.Or(options)
+    return Or(options)
 
 
-def build(parsed, require_all=True, title_field="title", body_field="body"):
-    """The Whoosh query for parsed clauses; `require_all=False` gives the looser OR fallback."""
+def build(parsed, require_all=True, title_field="title", body_field="body", adjacency=True):
+    """The Whoosh query for parsed clauses; `require_all=False` gives the looser OR fallback.
+    `adjacency=False` leaves out the phrase boosts (same matches, for counting)."""
     if parsed.empty:
         return wq.NullQuery
     parts = [(_phrase_query(c.tokens, title_field, body_field) if c.quoted
               else _term_query(c.tokens[0], title_field, body_field)) for c in parsed.clauses]
     if not require_all:
-        return wq.Or(parts)
+        # The loose fallback trusts the diacritics a reader typed: "tuyển dụng" must not come back
+        # as any page with "dựng" in it.
+        return Or([_phrase_query(c.tokens, title_field, body_field) if c.quoted
+                   else _term_query(c.tokens[0], title_field, body_field, strict_marks=True)
+                   for c in parsed.clauses])
     main = wq.And(parts) if len(parts) > 1 else parts[0]
     loose_words = [c.tokens[0] for c in parsed.clauses if not c.quoted]
-    if len(loose_words) > 1:
+    if adjacency and len(loose_words) > 1:
         # Neighbouring syllables standing together rank higher: each pair, and the whole run.
         adjacency = [_phrase_query(loose_words[i:i + 2], title_field, body_field, PHRASE_BOOST)
                      for i in range(len(loose_words) - 1)]
         if len(loose_words) > 2:
             adjacency.append(_phrase_query(loose_words, title_field, body_field, PHRASE_BOOST))
-        return wq.AndMaybe(main, wq.Or(adjacency))
+        return wq.AndMaybe(main, Or(adjacency))
     return main
 
 

@@ -44,8 +44,12 @@ class IndexStore:
         return Path(os.path.realpath(self.link)) if self.link.exists() else None
 
     def exists(self):
+        """True when the index in use can at least be found (a corrupt one may still fail to open)."""
         current = self.current_dir()
-        return current is not None and whoosh_index.exists_in(str(current))
+        try:
+            return current is not None and whoosh_index.exists_in(str(current))
+        except Exception:  # unreadable table of contents: as good as missing
+            return False
 
     def _new_dir(self):
         self.base_dir.mkdir(parents=True, exist_ok=True)
@@ -70,9 +74,9 @@ class IndexStore:
     # --- opening ----------------------------------------------------------------------------------
     def index(self):
         """The Whoosh index in use (re-opened when a rebuild swapped the directory)."""
+        if not self.exists():
+            raise IndexUnavailable(f"index {self.name} is missing or unreadable")
         current = self.current_dir()
-        if current is None or not whoosh_index.exists_in(str(current)):
-            raise IndexUnavailable(f"index {self.name} is missing")
         cached_path, cached = self._cache
         if cached_path != current:
             try:
