@@ -23,7 +23,8 @@ def init_app(app):
     from .views.dashboard import DashboardView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
 
-    app.config.setdefault("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask defines the key as None
+        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session's life
     babel.init_app(app, locale_selector=lambda: "vi", timezone_selector=lambda: "Asia/Ho_Chi_Minh")
     csrf.init_app(app)

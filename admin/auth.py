@@ -114,8 +114,10 @@ def login():
             form.form_errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
             return render_template("auth/login.html", form=form, next_url=next_url), 401
         with database.atomic():
+            # Only this account's failures are forgiven: a login to one's own account must not
+            # reset the count of guesses made from the same address at another account.
             LoginAttempt.delete().where((LoginAttempt.username == username)
-                                        | (LoginAttempt.ip_address == ip_address)).execute()
+                                        & (LoginAttempt.success == False)).execute()  # noqa: E712
             LoginAttempt.create(username=username, ip_address=ip_address, success=True)
             audit.record("login", "user", user, actor=user)
         session.clear()  # a fresh session on login: nothing from before survives (fixation)

@@ -46,6 +46,11 @@ ADMIN_FIXES = {
     "Record was successfully deleted.": "Đã xóa bản ghi.",
     "Record does not exist.": "Bản ghi không tồn tại hoặc bạn không có quyền xem.",
     "items": "dòng mỗi trang",
+    "Failed to create record.": "Không tạo được bản ghi.",
+    "Failed to save record.": "Không lưu được bản ghi.",
+    "Failed to create record. %(error)s": "Không tạo được bản ghi. %(error)s",
+    "Failed to update record. %(error)s": "Không lưu được bản ghi. %(error)s",
+    "Failed to delete record. %(error)s": "Không xóa được bản ghi. %(error)s",
 }
 
 

@@ -55,6 +55,20 @@ register("0003_index_outbox", lambda db: db.create_tables([IndexTask], safe=True
 register("0004_site_state", lambda db: db.create_tables([SiteState], safe=True))
 
 
+def _search_text_as_words(db):
+    """search_text became space-separated whole syllables (padded): recompute it for every article."""
+    from .models import Article, search_words
+
+    rows = Article.select(Article.id, Article.title, Article.lead, Article.author, Article.source,
+                          Article.body).tuples()
+    for article_id, *texts in rows:
+        words = " " + " ".join(search_words(" ".join(t or "" for t in texts))) + " "
+        Article.update(search_text=words).where(Article.id == article_id).execute()
+
+
+register("0005_search_text_words", _search_text_as_words)
+
+
 def pending_migrations(db=database):
     db.create_tables([SchemaMigration], safe=True)
     applied = {row.name for row in SchemaMigration.select(SchemaMigration.name)}

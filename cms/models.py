@@ -4,6 +4,8 @@ Query helpers say what a query means (Article.public(), Category.menu()) so that
 re-state the rule of what a reader may see.
 """
 
+import re
+
 from peewee import (
     AutoField,
     BooleanField,
@@ -19,6 +21,8 @@ from .db import database
 from .markup import render_markdown
 from .text import fold, nfc, normalize_tones, slugify
 from .timeutil import utcnow
+
+_SYLLABLE_RE = re.compile(r"\w+")
 
 
 class BaseModel(Model):
@@ -44,6 +48,11 @@ def unique_slug(model, text, exclude_id=None):
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+def search_words(text):
+    """Folded syllables of `text` (the back office's fallback search matches whole ones)."""
+    return _SYLLABLE_RE.findall(fold(normalize_tones(text)))
 
 
 class Category(BaseModel):
@@ -215,8 +224,8 @@ class Article(BaseModel):
         self.author = nfc(self.author or "").strip()
         self.source = nfc(self.source or "").strip()
         self.body_html = render_markdown(self.body)
-        self.search_text = fold(normalize_tones(
-            " ".join((self.title, self.lead, self.author, self.source, self.body))))
+        self.search_text = " " + " ".join(search_words(
+            " ".join((self.title, self.lead, self.author, self.source, self.body)))) + " "
         self.updated_at = utcnow()
         if self.status == self.PUBLISHED and self.published_at is None:
             self.published_at = utcnow()

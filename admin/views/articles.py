@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cms.db import database
 from cms.markup import render_markdown
-from cms.models import Article, Category, unique_slug
-from cms.text import fold, normalize_tones, slugify
+from cms.models import Article, Category, search_words, unique_slug
+from cms.text import slugify
 from cms.timeutil import format_datetime, utcnow
 from search_index import IndexUnavailable, staff_search
 
@@ -119,6 +119,7 @@ class ArticleView(SecureModelView):
         "published_at": {"label": "Thời điểm đăng (dd/mm/yyyy HH:MM, giờ Việt Nam)"},
     }
     form_widget_args = {
+        "slug": {"required": False},  # empty means "make one from the title"
         "body": {"rows": 22, "class": "form-control markdown-editor", "data-preview-target": "preview"},
         "lead": {"rows": 3},
     }
@@ -136,6 +137,8 @@ class ArticleView(SecureModelView):
         ids = g.get("article_search_ids")
         if ids is not None:
             query = query.where(Article.id.in_(ids or [0]))
+        for word in g.get("article_search_words") or []:
+            query = query.where(Article.search_text.contains(f" {word} "))
         return query
 
     def get_count_query(self):
@@ -164,13 +167,13 @@ class ArticleView(SecureModelView):
         """The search box goes through the internal index (same Vietnamese analysis as every
         search: "uy ban" finds "Ủy ban"); if the index is down, through the folded column."""
         g.article_search_ids = None  # on g: the view object is shared by every request
+        g.article_search_words = None
         if search:
             try:
                 g.article_search_ids = staff_search().article_ids(search, visibility_for(current_user))
-                search = None
-            except IndexUnavailable:
-                search = fold(normalize_tones(search))
-        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+            except IndexUnavailable:  # whole folded syllables in the stored folded text
+                g.article_search_words = search_words(search)
+        return super().get_list(page, sort_column, sort_desc, None, filters, execute, page_size)
 
     # --- forms --------------------------------------------------------------------------------
     def _adjust_form(self, form):

@@ -78,7 +78,7 @@ class SecureModelView(ModelView):
 
     def is_action_allowed(self, name):
         if name == "delete":
-            return can(self.area, "delete")
+            return self.can_delete and can(self.area, "delete")
         return super().is_action_allowed(name)
 
     # --- every change in one transaction with its audit entry --------------------------------

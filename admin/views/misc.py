@@ -23,6 +23,7 @@ DATE_CELL = {"created_at": lambda v, c, m, n: format_datetime(m.created_at)}
 
 class CategoryView(SecureModelView):
     area = "category"
+    form_widget_args = {"slug": {"required": False}}
     column_list = ["name", "slug", "parent", "position"]
     column_labels = {"name": "Tên", "slug": "Đường dẫn", "parent": "Chuyên mục cha",
                      "position": "Thứ tự", "description": "Mô tả"}
@@ -55,6 +56,7 @@ class CategoryView(SecureModelView):
 
 class TagView(SecureModelView):
     area = "tag"
+    form_widget_args = {"slug": {"required": False}}
     column_list = ["name", "slug"]
     column_labels = {"name": "Tên", "slug": "Đường dẫn"}
     form_columns = ["name", "slug"]
