@@ -91,9 +91,12 @@ class ViewCounter:
         opened_here = database.is_closed()
         try:
             with database.atomic():
+                # One statement per distinct count: usually a handful, not one per article.
+                by_count = {}
                 for article_id, n in counts.items():
-                    (Article.update(view_count=Article.view_count + n)
-                     .where(Article.id == article_id).execute())
+                    by_count.setdefault(n, []).append(article_id)
+                for n, ids in by_count.items():
+                    Article.update(view_count=Article.view_count + n).where(Article.id.in_(ids)).execute()
         except Exception:  # counts are a nicety: never fail a page for them
             pass
         finally:
@@ -122,8 +125,11 @@ def cached_page(view):
             _count_view()
             return response
         version, changed_at, newest = current_validator()
-        tag = hashlib.sha1(f"{request.full_path}|{version}|{newest}".encode()).hexdigest()[:24]
-        key = (request.full_path, tag)
+        # Keyed on what the page depends on (path and page number), so made-up query strings
+        # (?utm_...) share the entry instead of forcing renders and evicting hot pages.
+        path = f"{request.path}?page={request.args.get('page', 1, type=int)}"
+        tag = hashlib.sha1(f"{path}|{version}|{newest}".encode()).hexdigest()[:24]
+        key = (path, tag)
         page_cache = current_app.extensions["page_cache"]
         entry = page_cache.get(key)
         if entry is None:

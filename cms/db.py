@@ -3,8 +3,9 @@
 Models bind to `database`, a proxy that create_app points at the real connection pool.
 """
 
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import parse
+from playhouse.pool import PooledPostgresqlDatabase
 
 database = DatabaseProxy()
 
@@ -22,7 +23,9 @@ def open_database(url):
     if url.startswith("sqlite:///"):
         return SqliteDatabase(url[len("sqlite:///"):], pragmas=SQLITE_PRAGMAS, timeout=10)
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresqlDatabase(**parse(url.replace("postgres://", "postgresql://", 1)))
+        # Pooled: "a connection per request" borrows one instead of opening one (~7 ms each).
+        return PooledPostgresqlDatabase(max_connections=32, stale_timeout=300,
+                                        **parse(url.replace("postgres://", "postgresql://", 1)))
     raise ValueError(f"Unsupported DATABASE_URL: {url!r} (use sqlite:///PATH or postgresql://...)")
 
 

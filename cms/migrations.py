@@ -69,6 +69,18 @@ def _search_text_as_words(db):
 register("0005_search_text_words", _search_text_as_words)
 
 
+def _list_indexes(db):
+    """Public lists read (status, published_at, category) from the index alone; the admin filters
+    on author."""
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "article_status_published_at_category_id" '
+                   'ON "article" ("status", "published_at", "category_id")')
+    db.execute_sql('DROP INDEX IF EXISTS "article_status_published_at"')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "article_author" ON "article" ("author")')
+
+
+register("0006_list_indexes", _list_indexes)
+
+
 def pending_migrations(db=database):
     db.create_tables([SchemaMigration], safe=True)
     applied = {row.name for row in SchemaMigration.select(SchemaMigration.name)}

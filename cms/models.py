@@ -148,7 +148,7 @@ class Article(BaseModel):
     lead = TextField(default="")
     body = TextField(default="")
     body_html = TextField(default="")  # sanitized render of body, refreshed on every save
-    author = CharField(max_length=200, default="")
+    author = CharField(max_length=200, default="", index=True)  # the back office filters on it
     source = CharField(max_length=300, default="")
     category = ForeignKeyField(Category, backref="articles", on_delete="RESTRICT")
     cover_image = CharField(max_length=500, default="")
@@ -169,7 +169,7 @@ class Article(BaseModel):
         table_name = "article"
         indexes = (
             # Public lists filter on status and order by published_at, by category or not.
-            (("status", "published_at"), False),
+            (("status", "published_at", "category"), False),
             (("category", "status", "published_at"), False),
             (("featured", "status", "published_at"), False),
         )

@@ -13,7 +13,11 @@ class Page:
         self.pages = max(1, ceil(self.total / per_page))
         if self.number < 1 or self.number > self.pages:
             abort(404)
-        self.items = list(query.paginate(self.number, per_page))
+        # The page's ids first (an index-only walk past the skipped rows), then those rows whole:
+        # OFFSET over full rows would read every skipped article's text.
+        model = query.model
+        ids = query.select(model.id).paginate(self.number, per_page)
+        self.items = list(query.where(model.id.in_(ids)))
 
     @property
     def has_prev(self):

@@ -1,7 +1,7 @@
 """Public pages: home, category, article, tag, uploaded media."""
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, send_from_directory, url_for
-from peewee import fn
+from peewee import SQL
 
 from search_index import IndexUnavailable, public_search
 
@@ -9,9 +9,10 @@ from .caching import cached_page
 from .config import uploads_dir
 from .db import database
 from .markup import html_to_text
-from .models import Article, ArticleTag, SlugHistory, Tag
+from .models import Article, ArticleTag, Category, SlugHistory, Tag
 from .pagination import Page
 from .site import category_tree
+from .timeutil import utcnow
 
 bp = Blueprint("public", __name__)
 
@@ -19,15 +20,24 @@ HOME_FEATURED = 5
 HOME_PER_CATEGORY = 5
 
 
-def _latest_per_category(limit):
-    """The `limit` latest public articles of every category, in one query (a window function)."""
-    rank = fn.ROW_NUMBER().over(partition_by=[Article.category],
-                                order_by=[Article.published_at.desc(), Article.id.desc()])
-    ranked = (Article.select(Article.id, rank.alias("rn"))
-              .where(Article.is_public_expr()).alias("ranked"))
-    return (Article.public()
-            .join_from(Article, ranked, on=(Article.id == ranked.c.id))
-            .where(ranked.c.rn <= limit))
+def _latest_per_category(category_ids, limit):
+    """The `limit` latest public articles of each category, in one query.
+
+    One short index read per category (UNION ALL of LIMITed subqueries), not a ranking of every
+    public article; written as SQL because compiling twenty subqueries costs peewee more than
+    running them. (A correlated `id IN (... LIMIT n)` is fine on SQLite, very slow on PostgreSQL.)
+    """
+    if not category_ids:
+        return []
+    p = database.param
+    branch = (f'SELECT "id" FROM (SELECT "id" FROM "article" WHERE "category_id" = {p}'
+              f' AND "status" = {p} AND "published_at" <= {p}'
+              f' ORDER BY "published_at" DESC, "id" DESC LIMIT {p}) AS "latest_{{}}"')
+    now, params = utcnow(), []
+    for category_id in category_ids:
+        params += [category_id, Article.PUBLISHED, now, limit]
+    ids = SQL("(" + " UNION ALL ".join(branch.format(i) for i in range(len(category_ids))) + ")", params)
+    return Article.select(Article, Category).join(Category).where(Article.id.in_(ids))
 
 
 @bp.route("/")
@@ -36,7 +46,7 @@ def home():
     tree = category_tree()
     featured = list(Article.public().where(Article.featured == True).limit(HOME_FEATURED))  # noqa: E712
     by_top = {}
-    for article in _latest_per_category(HOME_PER_CATEGORY):
+    for article in _latest_per_category([c.id for c in tree.all], HOME_PER_CATEGORY):
         top = tree.top_of(article.category_id)
         by_top.setdefault(top.id, []).append(article)
     sections = []
@@ -98,7 +108,10 @@ def tag(slug):
     current = Tag.get_or_none(Tag.slug == slug) or abort(404)
     query = (Article.public().join_from(Article, ArticleTag)
              .where(ArticleTag.tag == current))
-    page = Page(query, current_app.config["CMS_PAGE_SIZE"])
+    # Counted without the join to categories: it would read every public article's row.
+    count = (Article.select().join(ArticleTag)
+             .where(Article.is_public_expr() & (ArticleTag.tag == current)).count())
+    page = Page(query, current_app.config["CMS_PAGE_SIZE"], count=count)
     return render_template("tag.html", tag=current, page=page)
 
 
