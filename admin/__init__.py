@@ -12,6 +12,7 @@ TEMPLATE_BASE = "admin/board_base.html"
 
 
 def init_app(app):
+    import visits
     from cms.models import Article, Category, Tag
 
     from . import auth, cli
@@ -22,6 +23,7 @@ def init_app(app):
     from .views.articles import ArticleView
     from .views.dashboard import DashboardView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
+    from .views.visit_menu import register_visit_views
 
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask defines the key as None
         app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
@@ -41,4 +43,6 @@ def init_app(app):
     admin.add_view(MediaView(Media, name="Thư viện ảnh", endpoint="media"))
     admin.add_view(UserView(User, name="Tài khoản", endpoint="user", category="Hệ thống"))
     admin.add_view(AuditView(AuditEntry, name="Nhật ký hệ thống", endpoint="audit", category="Hệ thống"))
+    register_visit_views(admin)  # field visits (visits/): confidential, back office only
+    visits.init_app(app)
     app.extensions["board_admin"] = admin

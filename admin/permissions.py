@@ -26,6 +26,19 @@ RULES = {
               "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     "user": {"read": {ADMIN}, "create": {ADMIN}, "edit": {ADMIN}, "delete": {ADMIN}},
     "audit": {"read": {ADMIN}, "create": set(), "edit": set(), "delete": set()},
+    # Field visits (visits/). Here STAFF means field staff: a staff or editor account linked to an
+    # Official; an unlinked staff or editor account has no access at all (see visits.access).
+    # Which visits a role sees, and which steps it may take on one, is decided row by row there.
+    "visit": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER, STAFF},
+              "edit": {ADMIN, LEADER, STAFF}, "delete": set(), "approve": {ADMIN, LEADER}},
+    "visit_follow_up": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER, STAFF},
+                        "edit": {ADMIN, LEADER, STAFF}, "delete": {ADMIN, LEADER}},
+    "visit_meeting": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER, STAFF},
+                      "edit": {ADMIN, LEADER, STAFF}, "delete": {ADMIN, LEADER}},
+    "visit_dashboard": {"read": {ADMIN, LEADER, STAFF}, "create": set(), "edit": set(), "delete": set()},
+    # Departments, officials, localities, assignments, holidays: read by field staff, kept by leaders.
+    "visit_reference": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER},
+                        "edit": {ADMIN, LEADER}, "delete": {ADMIN, LEADER}},
 }
 
 

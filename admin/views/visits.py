@@ -1,0 +1,691 @@
+"""Field visits in the back office: plans, approvals, reports, attachments, follow-ups, joint visits.
+
+Every endpoint looks the visit up through `_visible` (the scope rule of visits.access): a visit the
+user may not see answers 404, as if it did not exist. Each change and its audit entry are written in
+one transaction.
+"""
+
+import json
+
+from flask import abort, current_app, flash, has_request_context, redirect, request, send_file, url_for
+from flask_admin import expose
+from flask_admin.contrib.peewee.filters import BasePeeweeFilter, DateBetweenFilter, FilterEqual
+from flask_admin.helpers import get_form_data
+from flask_login import current_user
+from markupsafe import Markup
+from peewee import JOIN
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from admin import audit
+from admin.accounts import User
+from cms.db import database
+from visits import vocab
+from visits.attachments import (
+    ACCEPTED_TEXT,
+    MAX_ATTACHMENT_BYTES,
+    AttachmentError,
+    delete_file,
+    download_name,
+    file_path,
+    save_attachment,
+)
+from visits.calendar import today_local
+from visits.export import report_tables
+from visits.models import (
+    Attachment,
+    Department,
+    FollowUp,
+    Locality,
+    Official,
+    PlanChange,
+    Visit,
+    VisitEvent,
+    VisitLocality,
+    VisitParticipant,
+    VisitReport,
+    VisitSearchText,
+    VisitTopic,
+)
+from visits.presenters import load_bundle, load_bundles, plan_fields, report_fields
+from visits.rules import DEFAULT_OVERLAP_WINDOW
+from visits.stats import overlaps_for
+from visits.workflow import (
+    TRANSITIONS,
+    WorkflowError,
+    apply_transition,
+    available_transitions,
+    can_change_approved_plan,
+    can_combine,
+    can_edit_plan,
+    can_manage_follow_ups,
+    can_write_report,
+    combine,
+    record_plan_change,
+    refresh_search_text,
+    set_relations,
+)
+
+from .base import LiveFilterEqual, changed_fields
+from .visit_base import DateTextField, FieldModelView, MultiCheckboxField, VisitForm, export_response
+
+# --- choices --------------------------------------------------------------------------------------
+
+
+def official_choices(scope=None, only_own_departments=False):
+    query = (Official.select(Official.id, Official.full_name, Department.name.alias("dept"))
+             .join(Department).where(Official.active == True)  # noqa: E712
+             .order_by(Department.position, Official.full_name))
+    if only_own_departments and scope is not None and not scope.sees_all:
+        query = query.where(Official.department.in_(list(scope.department_ids) or [-1]))
+    return [(o.id, f"{o.full_name} ({o.dept})") for o in query.objects()]
+
+
+def locality_choices():
+    """Active localities in tree order, indented by depth (one query)."""
+    rows = list(Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote)
+                .where(Locality.active == True)  # noqa: E712
+                .order_by(Locality.position, Locality.name).tuples())
+    children = {}
+    ids = {row[0] for row in rows}
+    for row in rows:
+        children.setdefault(row[2] if row[2] in ids else None, []).append(row)
+    choices = []
+
+    def walk(parent, depth):
+        for lid, name, _parent, remote in children.get(parent, []):
+            choices.append((lid, "\u2003" * depth + name + (" ▲" if remote else "")))
+            walk(lid, depth + 1)
+
+    walk(None, 0)
+    return choices
+
+
+def descendant_ids(locality_id):
+    rows = Locality.select(Locality.id, Locality.parent).tuples()
+    children = {}
+    for lid, parent in rows:
+        children.setdefault(parent, []).append(lid)
+    found, stack = [], [locality_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+class LocalityFilter(BasePeeweeFilter):
+    """Visits to a locality or any unit under it."""
+
+    def apply(self, query, value):
+        ids = descendant_ids(int(value))
+        return query.where(Visit.id.in_(VisitLocality.select(VisitLocality.visit)
+                                        .where(VisitLocality.locality.in_(ids))))
+
+    def operation(self):
+        return "là"
+
+    def validate(self, value):
+        return str(value).isdigit()
+
+    def get_options(self, view):
+        return locality_choices() if has_request_context() else None
+
+
+class OfficialFilter(BasePeeweeFilter):
+    """Visits an official leads or takes part in."""
+
+    def apply(self, query, value):
+        official = int(value)
+        return query.where((Visit.lead == official) | Visit.id.in_(
+            VisitParticipant.select(VisitParticipant.visit).where(VisitParticipant.official == official)))
+
+    def operation(self):
+        return "là"
+
+    def validate(self, value):
+        return str(value).isdigit()
+
+    def get_options(self, view):
+        return official_choices() if has_request_context() else None
+
+
+class TopicFilter(BasePeeweeFilter):
+    """Visits with a topic, main or not."""
+
+    def apply(self, query, value):
+        return query.where(Visit.id.in_(VisitTopic.select(VisitTopic.visit).where(VisitTopic.topic == value)))
+
+    def operation(self):
+        return "có"
+
+    def get_options(self, view):
+        return vocab.TOPICS
+
+
+def _department_options():
+    return [(d.id, d.name) for d in Department.select().order_by(Department.position, Department.name)]
+
+
+# --- list cells ------------------------------------------------------------------------------------
+
+def _state_cell(view, context, model, name):
+    return Markup('<span class="badge visit-state-{}">{}</span>').format(model.state, model.state_label)
+
+
+def _title_cell(view, context, model, name):
+    return Markup('<a href="{}">{}</a>').format(url_for(".details_view", id=model.id), model.title)
+
+
+def _date(value):
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+class VisitView(FieldModelView):
+    area = "visit"
+    audit_type = "visit"
+    list_template = "admin/visits/visit_list.html"
+    create_template = "admin/visits/visit_edit.html"
+    edit_template = "admin/visits/visit_edit.html"
+    can_view_details = True
+
+    column_list = ["title", "state", "start_date", "end_date", "lead", "department", "locality_names",
+                   "main_topic"]
+    column_labels = {
+        "title": "Tên đợt", "state": "Trạng thái", "start_date": "Từ ngày", "end_date": "Đến ngày",
+        "lead": "Chủ trì", "department": "Phòng", "locality_names": "Địa bàn", "main_topic": "Nội dung chính",
+        "partners": "Đối tượng làm việc", "plan_text": "Kế hoạch chi tiết",
+        "VisitSearchText.text": "Nội dung",
+    }
+    column_sortable_list = ["title", "state", "start_date", "end_date", ("lead", Official.full_name),
+                            ("department", Department.name)]
+    column_default_sort = [(Visit.start_date, True), (Visit.id, True)]
+    column_searchable_list = [VisitSearchText.text]  # joined only when searching
+    column_formatters = {
+        "state": _state_cell, "title": _title_cell,
+        "start_date": lambda v, c, m, n: _date(m.start_date),
+        "end_date": lambda v, c, m, n: _date(m.end_date),
+        "main_topic": lambda v, c, m, n: vocab.TOPIC_LABELS.get(m.main_topic, m.main_topic),
+        "locality_names": lambda v, c, m, n: getattr(m, "locality_names", ""),
+    }
+    column_formatters_export = {
+        "state": lambda v, c, m, n: m.state_label,
+        "main_topic": lambda v, c, m, n: vocab.TOPIC_LABELS.get(m.main_topic, m.main_topic),
+        "locality_names": lambda v, c, m, n: getattr(m, "locality_names", ""),
+    }
+    column_filters = [
+        FilterEqual(Visit.state, "Trạng thái", options=vocab.STATES),
+        LiveFilterEqual(Visit.department, "Phòng", options=_department_options),
+        OfficialFilter(Visit.lead, "Cán bộ (chủ trì hoặc cùng đi)"),
+        LocalityFilter(Visit.id, "Địa bàn (kể cả cấp dưới)"),
+        FilterEqual(Visit.main_topic, "Nội dung chính", options=vocab.TOPICS),
+        TopicFilter(Visit.id, "Có nội dung"),
+        DateBetweenFilter(Visit.start_date, "Ngày bắt đầu"),
+    ]
+
+    form_columns = ["title", "lead", "start_date", "end_date", "partners", "plan_text"]
+    form_overrides = {"lead": SelectField, "start_date": DateTextField, "end_date": DateTextField,
+                      "partners": TextAreaField, "plan_text": TextAreaField}
+    form_args = {
+        "title": {"label": "Tên đợt đi cơ sở", "validators": [DataRequired(), Length(max=300)]},
+        "lead": {"label": "Cán bộ chủ trì", "coerce": int, "validators": [DataRequired()]},
+        "start_date": {"label": "Từ ngày (dd/mm/yyyy)", "validators": [DataRequired()]},
+        "end_date": {"label": "Đến ngày (dd/mm/yyyy)", "validators": [DataRequired()]},
+        "partners": {"label": "Đối tượng làm việc (tổ chức, cá nhân)"},
+        "plan_text": {"label": "Kế hoạch chi tiết (nội dung, lịch làm việc, chuẩn bị)"},
+    }
+    form_widget_args = {"plan_text": {"rows": 8}, "partners": {"rows": 2}}
+    form_extra_fields = {
+        "participants": SelectMultipleField("Cán bộ cùng đi", coerce=int, validators=[Optional()]),
+        "localities": SelectMultipleField("Địa bàn (một hoặc nhiều; ▲ vùng sâu, vùng xa)", coerce=int,
+                                          validators=[DataRequired("Chọn ít nhất một địa bàn.")]),
+        "main_topic": SelectField("Nội dung chính", choices=vocab.TOPICS, validators=[DataRequired()]),
+        "other_topics": MultiCheckboxField("Các nội dung kết hợp", choices=vocab.TOPICS,
+                                           validators=[Optional()]),
+        "methods": MultiCheckboxField("Phương pháp tiếp cận", choices=vocab.METHODS, validators=[Optional()]),
+    }
+    form_create_rules = form_edit_rules = ["title", "lead", "participants", "localities", "start_date",
+                                           "end_date", "main_topic", "other_topics", "methods", "partners",
+                                           "plan_text"]
+
+    # --- what each user sees ----------------------------------------------------------------------
+    def get_query(self):
+        # No joins: counting 50,000 visits stays an index scan; the page's leads, departments and
+        # localities are loaded afterwards for its rows only (Flask-Admin joins to sort by name).
+        return self.scope.restrict(Visit.select())
+
+    def get_count_query(self):
+        return self.get_query()
+
+    def get_one(self, id):
+        return _visible(id)
+
+    def search_placeholder(self):
+        return "Tìm theo tên, địa bàn, cán bộ, nội dung báo cáo"
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        from cms.text import fold, normalize_tones
+        folded = fold(normalize_tones(search)) if search else search
+        count, data = super().get_list(page, sort_column, sort_desc, folded, filters, execute, page_size)
+        if execute and data:
+            _attach_locality_names(data)
+        return count, data
+
+    def export_table(self, data):
+        headers = ["Mã", "Tên đợt", "Trạng thái", "Từ ngày", "Đến ngày", "Số ngày", "Chủ trì",
+                   "Cán bộ cùng đi",
+                   "Phòng", "Địa bàn", "Nội dung chính", "Các nội dung", "Phương pháp", "Đối tượng làm việc"]
+        rows = []
+        for start in range(0, len(data), 500):
+            for b in load_bundles(data[start:start + 500], with_report=False):
+                v = b.visit
+                rows.append([v.id, v.title, v.state_label, v.start_date, v.end_date, v.days,
+                             b.lead.full_name if b.lead else "",
+                             ", ".join(p.full_name for p in b.participants),
+                             b.department.name if b.department else "",
+                             ", ".join(loc.name for loc in b.localities),
+                             b.main_topic_label, ", ".join(t.label for t in b.topics),
+                             vocab.codes_to_labels(v.methods, vocab.METHOD_LABELS), v.partners])
+        return headers, rows
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused:
+            return refused
+        if name == "edit_view":
+            visit = self.get_one(request.args.get("id", type=int)) or abort(404)
+            if not can_edit_plan(visit, self.scope):
+                if can_change_approved_plan(visit, self.scope):
+                    return redirect(url_for(".change_plan", visit_id=visit.id))
+                abort(403)
+        if name == "create_view" and not (self.scope.official_ids or self.scope.sees_all):
+            abort(403)
+        return None
+
+    # --- forms ----------------------------------------------------------------------------------------
+    def _prepare(self, form, visit=None):
+        scope = self.scope
+        form.lead.choices = official_choices(scope, only_own_departments=True)
+        if visit is not None and visit.lead_id not in {c[0] for c in form.lead.choices}:
+            lead = Official.get_or_none(Official.id == visit.lead_id)
+            if lead:
+                form.lead.choices.insert(0, (lead.id, lead.full_name))
+        form.participants.choices = official_choices()
+        form.localities.choices = locality_choices()
+        if request.method == "GET":
+            if visit is None:
+                own = sorted(scope.official_ids)
+                if own:
+                    form.lead.data = own[0]
+                form.main_topic.data = "nam_tinh_hinh"
+            else:
+                fill_relations(form, visit)
+        return form
+
+    def create_form(self, obj=None):
+        return self._prepare(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._prepare(super().edit_form(obj), obj)
+
+    def on_model_change(self, form, model, is_created):
+        validate_plan(form, model)
+        if is_created:
+            model.created_by = current_user.id
+            model.state = vocab.DRAFT
+
+    def after_model_change(self, form, model, is_created):
+        save_relations(form, model)
+        audit.record("create" if is_created else "update", "visit", model,
+                     None if is_created else changed_fields(form))
+
+    def get_save_return_url(self, model, is_created=False):
+        return self.get_url(".details_view", id=model.id)
+
+    # --- the record --------------------------------------------------------------------------------
+    @expose("/details/")
+    def details_view(self):
+        visit = _visible(request.args.get("id", type=int))
+        bundle = load_bundle(visit)
+        scope = self.scope
+        events = list(VisitEvent.select(VisitEvent, User)
+                      .join(User, JOIN.LEFT_OUTER, on=(VisitEvent.actor == User.id))
+                      .where(VisitEvent.visit == visit.id).order_by(VisitEvent.id))
+        changes = list(PlanChange.select(PlanChange, User)
+                       .join(User, JOIN.LEFT_OUTER, on=(PlanChange.actor == User.id))
+                       .where(PlanChange.visit == visit.id).order_by(PlanChange.id))
+        overlaps = describe_overlaps(visit, bundle, scope)
+        merged = list(Visit.select(Visit.id, Visit.title).where(Visit.merged_into == visit.id))
+        return self.render(
+            "admin/visits/visit_details.html", visit=visit, bundle=bundle, events=events,
+            changes=[(c, json.loads(c.changes or "{}")) for c in changes], overlaps=overlaps, merged=merged,
+            transitions=available_transitions(visit, scope), all_transitions=TRANSITIONS,
+            plan=plan_fields(visit, bundle), report=report_fields(bundle), vocab=vocab,
+            can_edit=can_edit_plan(visit, scope), can_change=can_change_approved_plan(visit, scope),
+            can_report=can_write_report(visit, scope), can_follow=can_manage_follow_ups(visit, scope),
+            merged_into=_visible_or_none(visit.merged_into_id), today=today_local(),
+            window=DEFAULT_OVERLAP_WINDOW)
+
+    @expose("/transition/<int:visit_id>", methods=["POST"])
+    def transition(self, visit_id):
+        visit = _visible(visit_id)
+        name = request.form.get("name", "")
+        try:
+            done = apply_transition(visit, name, current_user, self.scope, request.form.get("comment",
+                                                                                            "")[:2000])
+        except WorkflowError as exc:
+            transition = TRANSITIONS.get(name)
+            if transition is None or not transition.allowed_for(visit, self.scope):
+                abort(403)
+            flash(str(exc), "error")
+        else:
+            flash(f"Đã thực hiện: {done.label}.", "success")
+        return redirect(self.get_url(".details_view", id=visit.id))
+
+    @expose("/change/<int:visit_id>", methods=["GET", "POST"])
+    def change_plan(self, visit_id):
+        """An approved plan changed through a recorded change (reason required)."""
+        visit = _visible(visit_id)
+        if not can_change_approved_plan(visit, self.scope):
+            abort(403)
+        form_class = type("PlanChangeForm", (self._edit_form_class,), {
+            "reason": TextAreaField("Lý do điều chỉnh (bắt buộc)",
+                                    validators=[DataRequired("Cần ghi lý do điều chỉnh."),
+                                                Length(max=2000)])})
+        form = self._prepare(form_class(get_form_data(), obj=visit), visit)
+        if request.method == "POST" and form.validate():
+            try:
+                with database.atomic():
+                    before = plan_fields(visit)
+                    form.populate_obj(visit)
+                    validate_plan(form, visit)
+                    visit.save()
+                    set_relations(visit, form.participants.data or [], form.localities.data or [],
+                                  form.main_topic.data, form.other_topics.data or [])
+                    after = plan_fields(visit)
+                    record_plan_change(visit, before, after, form.reason.data, current_user, self.scope)
+                    refresh_search_text(visit.id)
+            except ValidationError as exc:
+                flash(str(exc), "error")
+            else:
+                again = " Kế hoạch chờ lãnh đạo duyệt lại." if visit.state == vocab.SUBMITTED else ""
+                flash("Đã ghi nhận điều chỉnh kế hoạch." + again, "success")
+                return redirect(self.get_url(".details_view", id=visit.id))
+        return self.render("admin/visits/visit_change.html", form=form, visit=visit)
+
+    @expose("/combine/<int:visit_id>/<int:other_id>", methods=["POST"])
+    def combine_view(self, visit_id, other_id):
+        """Combine this plan with an overlapping one of another department into one joint visit."""
+        visit = _visible(visit_id)
+        bundle = load_bundle(visit)
+        candidates = {o.other.id for o in overlaps_for(visit, [loc.id for loc in bundle.localities])}
+        if other_id not in candidates:
+            abort(404)
+        other = Visit.get_by_id(other_id)
+        keep_other = request.form.get("keep") == "other"
+        primary, absorbed = (other, visit) if keep_other else (visit, other)
+        if not can_combine(primary, absorbed, self.scope):
+            abort(403)
+        try:
+            combine(primary, absorbed, current_user, self.scope)
+        except WorkflowError as exc:
+            flash(str(exc), "error")
+            return redirect(self.get_url(".details_view", id=visit.id))
+        flash(f"Đã gộp thành một đợt đi cơ sở chung (#{primary.id}).", "success")
+        target = primary.id if self.scope.sees_visit(primary) else visit.id
+        return redirect(self.get_url(".details_view", id=target))
+
+    # --- report, attachments, follow-ups ----------------------------------------------------------
+    @expose("/report/<int:visit_id>", methods=["GET", "POST"])
+    def report(self, visit_id):
+        visit = _visible(visit_id)
+        if not can_write_report(visit, self.scope):
+            abort(403)
+        report = VisitReport.get_or_none(VisitReport.visit == visit.id)
+        form = ReportForm(obj=report)
+        if form.validate_on_submit():
+            with database.atomic():
+                created = report is None
+                report = report or VisitReport(visit=visit.id)
+                before = {"findings": report.findings, "proposals": report.proposals,
+                          "lessons": report.lessons}
+                form.populate_obj(report)
+                report.updated_by = current_user.id
+                report.save()
+                changed = [ReportForm.LABELS[k] for k, v in before.items() if getattr(report, k) != v]
+                refresh_search_text(visit.id)
+                audit.record("create" if created else "update", "visit_report", visit,
+                             {"trường đã sửa": ", ".join(changed)} if changed and not created else None,
+                             label=f"Báo cáo: {visit.title}")
+            flash("Đã lưu báo cáo.", "success")
+            return redirect(self.get_url(".report", visit_id=visit.id))
+        bundle = load_bundle(visit)
+        follow_form = FollowUpForm(formdata=None)
+        follow_form.official.choices = [(0, "(không chọn)")] + official_choices()
+        return self.render("admin/visits/visit_report.html", visit=visit, bundle=bundle, form=form,
+                           follow_form=follow_form, accepted=ACCEPTED_TEXT,
+                           max_mb=MAX_ATTACHMENT_BYTES // (1024 * 1024), vocab=vocab,
+                           can_follow=can_manage_follow_ups(visit, self.scope), today=today_local())
+
+    @expose("/attachment/upload/<int:visit_id>", methods=["POST"])
+    def upload_attachment(self, visit_id):
+        visit = _visible(visit_id)
+        if not can_write_report(visit, self.scope):
+            abort(403)
+        upload = request.files.get("file")
+        if not upload or not upload.filename:
+            flash("Vui lòng chọn tệp để tải lên.", "error")
+        else:
+            try:
+                with database.atomic():
+                    attachment = save_attachment(current_app, visit, upload.read(), upload.filename,
+                                                 current_user)
+                    audit.record("upload", "visit_attachment", attachment,
+                                 {"đợt": f"#{visit.id}", "loại": attachment.kind.upper(),
+                                  "dung lượng": attachment.size_bytes})
+            except AttachmentError as exc:
+                flash(f"Không nhận tệp '{upload.filename}': {exc}", "error")
+            else:
+                flash(f"Đã tải lên '{attachment.original_name}'.", "success")
+        return redirect(self.get_url(".report", visit_id=visit.id))
+
+    @expose("/attachment/<int:attachment_id>")
+    def download_attachment(self, attachment_id):
+        attachment = Attachment.get_or_none(Attachment.id == attachment_id) or abort(404)
+        _visible(attachment.visit_id)
+        try:
+            path = file_path(current_app, attachment)
+        except AttachmentError:
+            abort(404)
+        if not path.is_file():
+            abort(404)
+        response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                             download_name=download_name(attachment), max_age=0)
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+    @expose("/attachment/delete/<int:attachment_id>", methods=["POST"])
+    def delete_attachment(self, attachment_id):
+        attachment = Attachment.get_or_none(Attachment.id == attachment_id) or abort(404)
+        visit = _visible(attachment.visit_id)
+        if not can_write_report(visit, self.scope):
+            abort(403)
+        with database.atomic():
+            attachment.delete_instance()
+            audit.record("delete", "visit_attachment", attachment, {"đợt": f"#{visit.id}"})
+        delete_file(current_app, attachment)
+        flash(f"Đã xóa tệp '{attachment.original_name}'.", "success")
+        return redirect(self.get_url(".report", visit_id=visit.id))
+
+    @expose("/follow-up/add/<int:visit_id>", methods=["POST"])
+    def add_follow_up(self, visit_id):
+        visit = _visible(visit_id)
+        if not can_manage_follow_ups(visit, self.scope):
+            abort(403)
+        form = FollowUpForm()
+        form.official.choices = [(0, "(không chọn)")] + official_choices()
+        if form.validate_on_submit():
+            with database.atomic():
+                item = FollowUp.create(visit=visit.id, responsible=form.responsible.data,
+                                       description=form.description.data, due_date=form.due_date.data,
+                                       official=form.official.data or None)
+                audit.record("create", "visit_follow_up", item, {"đợt": f"#{visit.id}",
+                                                                 "hạn": item.due_date.strftime("%d/%m/%Y")})
+                refresh_search_text(visit.id)
+            flash("Đã thêm việc cần theo dõi.", "success")
+        else:
+            for field, errors in form.errors.items():
+                label = getattr(form, field).label.text if hasattr(form, field) else field
+                flash(f"{label}: {'; '.join(errors)}", "error")
+        return redirect(self.get_url(".report", visit_id=visit.id))
+
+    @expose("/follow-up/status/<int:item_id>", methods=["POST"])
+    def follow_up_status(self, item_id):
+        item = FollowUp.get_or_none(FollowUp.id == item_id) or abort(404)
+        visit = _visible(item.visit_id)
+        if not (can_manage_follow_ups(visit, self.scope) or item.official_id in self.scope.official_ids):
+            abort(403)
+        status = request.form.get("status", "")
+        if status not in vocab.FOLLOWUP_STATUS_LABELS:
+            abort(400)
+        with database.atomic():
+            before = item.status
+            item.status = status
+            item.done_date = today_local() if status == vocab.FOLLOWUP_DONE else None
+            item.note = (request.form.get("note") or item.note or "")[:2000]
+            item.save()
+            audit.record("update", "visit_follow_up", item,
+                         {"tình trạng": f"{vocab.FOLLOWUP_STATUS_LABELS[before]} → {item.status_label}"})
+        flash("Đã cập nhật tình trạng.", "success")
+        return redirect(request.form.get("back") if _local(request.form.get("back"))
+                        else self.get_url(".report", visit_id=visit.id))
+
+    @expose("/export-record/<int:visit_id>/<fmt>")
+    def export_record(self, visit_id, fmt):
+        """One visit's full record (plan, report, follow-ups, attachments, history) as CSV or XLSX."""
+        visit = _visible(visit_id)
+        bundle = load_bundle(visit)
+        events = list(VisitEvent.select(VisitEvent, User)
+                      .join(User, JOIN.LEFT_OUTER, on=(VisitEvent.actor == User.id))
+                      .where(VisitEvent.visit == visit.id).order_by(VisitEvent.id))
+        tables = report_tables(bundle, plan_fields(visit, bundle), report_fields(bundle), events)
+        return export_response(tables, fmt, f"dot-di-co-so-{visit.id}")
+
+
+# --- helpers shared by the plan form and the recorded change -----------------------------------------
+
+def _local(url):
+    return bool(url) and url.startswith("/") and not url.startswith("//") and "\\" not in url
+
+
+def _visible(visit_id):
+    """The visit, if the current user may see it; else 404 (its existence is not revealed)."""
+    from visits.access import scope_for
+    if not visit_id:
+        abort(404)
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None or not scope_for().sees_visit(visit):
+        abort(404)
+    return visit
+
+
+def _visible_or_none(visit_id):
+    from visits.access import scope_for
+    visit = Visit.get_or_none(Visit.id == visit_id) if visit_id else None
+    return visit if visit is not None and scope_for().sees_visit(visit) else None
+
+
+def _attach_locality_names(visits):
+    """Each visit of a page with its lead, department and locality names, in three queries."""
+    ids = [v.id for v in visits]
+    leads = {o.id: o for o in Official.select().where(Official.id.in_(list({v.lead_id for v in visits})))}
+    departments = {d.id: d for d in Department.select().where(
+        Department.id.in_(list({v.department_id for v in visits})))}
+    for visit in visits:
+        if visit.lead_id in leads:
+            visit.lead = leads[visit.lead_id]
+        if visit.department_id in departments:
+            visit.department = departments[visit.department_id]
+    names = {}
+    for start in range(0, len(ids), 500):
+        for visit_id, name in (VisitLocality.select(VisitLocality.visit, Locality.name).join(Locality)
+                               .where(VisitLocality.visit.in_(ids[start:start + 500]))
+                               .order_by(VisitLocality.id).tuples()):
+            names.setdefault(visit_id, []).append(name)
+    for visit in visits:
+        visit.locality_names = ", ".join(names.get(visit.id, []))
+
+
+def fill_relations(form, visit):
+    form.participants.data = [pid for (pid,) in VisitParticipant.select(VisitParticipant.official)
+                              .where(VisitParticipant.visit == visit.id).tuples()]
+    form.localities.data = [lid for (lid,) in VisitLocality.select(VisitLocality.locality)
+                            .where(VisitLocality.visit == visit.id).order_by(VisitLocality.id).tuples()]
+    form.main_topic.data = visit.main_topic
+    form.other_topics.data = [code for (code,) in VisitTopic.select(VisitTopic.topic)
+                              .where((VisitTopic.visit == visit.id) & (VisitTopic.is_main == False))  # noqa: E712
+                              .tuples()]
+    form.methods.data = visit.method_codes
+
+
+def validate_plan(form, model):
+    if model.start_date and model.end_date and model.end_date < model.start_date:
+        raise ValidationError("Ngày kết thúc không được trước ngày bắt đầu.")
+    if model.start_date and model.end_date and (model.end_date - model.start_date).days > 60:
+        raise ValidationError("Một đợt đi cơ sở không kéo dài quá 60 ngày; hãy chia thành nhiều đợt.")
+    lead = Official.get_or_none(Official.id == model.lead_id)
+    if lead is None:
+        raise ValidationError("Cán bộ chủ trì không hợp lệ.")
+    model.department = lead.department_id
+    model.main_topic = form.main_topic.data
+    model.methods = ",".join(code for code in (form.methods.data or []) if code in vocab.METHOD_LABELS)
+
+
+def save_relations(form, model):
+    set_relations(model, form.participants.data or [], form.localities.data or [], form.main_topic.data,
+                  form.other_topics.data or [])
+    refresh_search_text(model.id)
+
+
+def describe_overlaps(visit, bundle, scope):
+    """The overlapping plans of other departments, with what the planner may know of them: the
+    department, lead, dates and shared localities (not their plan text), and whether they may combine."""
+    found = overlaps_for(visit, [loc.id for loc in bundle.localities])
+    if not found:
+        return []
+    others = {b.visit.id: b for b in load_bundles(
+        list(Visit.select().where(Visit.id.in_([o.other.id for o in found]))), with_report=False)}
+    names = {loc.id: loc.name for b in others.values() for loc in b.localities}
+    rows = []
+    for overlap in found:
+        other = others[overlap.other.id]
+        rows.append({
+            "id": other.visit.id, "title": other.visit.title if scope.sees_visit(
+                other.visit, other.participant_ids, other.participant_department_ids) else None,
+            "department": other.department.name if other.department else "",
+            "lead": other.lead.full_name if other.lead else "", "start": other.visit.start_date,
+            "end": other.visit.end_date, "state": other.visit.state_label, "gap": overlap.gap_days,
+            "localities": ", ".join(names.get(lid, "") for lid in sorted(overlap.shared_locality_ids)),
+            "can_keep_mine": can_combine(visit, other.visit, scope),
+            "can_keep_other": can_combine(other.visit, visit, scope),
+        })
+    return rows
+
+
+class ReportForm(VisitForm):
+    LABELS = {"findings": "Kết quả, tình hình nắm được", "proposals": "Kiến nghị, đề xuất",
+              "lessons": "Bài học kinh nghiệm"}
+    findings = TextAreaField(LABELS["findings"], validators=[Length(max=50000)])
+    proposals = TextAreaField(LABELS["proposals"], validators=[Length(max=50000)])
+    lessons = TextAreaField(LABELS["lessons"], validators=[Length(max=50000)])
+
+
+class FollowUpForm(VisitForm):
+    responsible = StringField("Đơn vị, người thực hiện", validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField("Nội dung cần làm", validators=[DataRequired(), Length(max=5000)])
+    due_date = DateTextField("Hạn (dd/mm/yyyy)", validators=[DataRequired()])
+    official = SelectField("Cán bộ theo dõi, đôn đốc", coerce=int, validators=[Optional()], choices=[])

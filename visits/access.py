@@ -1,0 +1,134 @@
+"""Who sees which visits. One rule, applied by every list, page, export, download and dashboard:
+
+- admins and leaders see every visit;
+- field staff see the visits they created, lead or take part in, and those of their department
+  (a visit whose department is theirs, or in which an official of their department takes part);
+- nobody else sees any visit, not even that one exists.
+
+"Field staff" is an account linked to an active Official (Official.user). A staff account becomes
+field staff once an admin links it; an editor linked to an Official is field staff too (that is how
+an editor who also follows localities is modelled); an unlinked staff or editor account has no
+access to field visits at all.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import g, has_request_context
+from flask_login import current_user
+
+from admin.permissions import ADMIN, EDITOR, LEADER, RULES, STAFF, role_of
+
+from .models import Official, Visit, VisitParticipant
+
+
+@dataclass
+class Scope:
+    user_id: object
+    role: object  # the effective role for field visits: admin, leader, staff or None
+    official_ids: frozenset = field(default_factory=frozenset)
+    department_ids: frozenset = field(default_factory=frozenset)
+
+    @property
+    def sees_all(self):
+        return self.role in (ADMIN, LEADER)
+
+    @property
+    def has_access(self):
+        return self.role is not None
+
+    @property
+    def is_reviewer(self):
+        return self.role in (ADMIN, LEADER)
+
+    def can(self, area, operation):
+        return self.role is not None and self.role in RULES[area][operation]
+
+    def visit_condition(self):
+        """A peewee expression selecting the visits this scope sees (None: all of them)."""
+        if self.sees_all:
+            return None
+        if not self.has_access:
+            return Visit.id < 0
+        return Visit.id.in_(self.visible_ids())
+
+    def visible_ids(self):
+        """A subquery of the ids this scope sees: a UNION of index-driven selects, which the
+        database materializes once (an OR of the same conditions would scan every visit)."""
+        own = Visit.alias()
+        parts = [own.select(own.id).where(own.created_by == self.user_id)]
+        officials, departments = list(self.official_ids), list(self.department_ids)
+        if officials:
+            parts.append(own.select(own.id).where(own.lead.in_(officials)))
+            parts.append(VisitParticipant.select(VisitParticipant.visit)
+                         .where(VisitParticipant.official.in_(officials)))
+        if departments:
+            parts.append(own.select(own.id).where(own.department.in_(departments)))
+            parts.append(VisitParticipant.select(VisitParticipant.visit)
+                         .join(Official, on=(VisitParticipant.official == Official.id))
+                         .where(Official.department.in_(departments)))
+        query = parts[0]
+        for part in parts[1:]:
+            query = query | part  # UNION
+        return query
+
+    def restrict(self, query):
+        """`query` (selecting from Visit) narrowed to what this scope sees."""
+        condition = self.visit_condition()
+        return query if condition is None else query.where(condition)
+
+    def sees_visit(self, visit, participant_ids=None, participant_department_ids=None):
+        """The same rule for one visit in memory (ids of its participants and their departments)."""
+        if self.sees_all:
+            return True
+        if not self.has_access:
+            return False
+        if visit.created_by_id == self.user_id or visit.lead_id in self.official_ids:
+            return True
+        if visit.department_id in self.department_ids:
+            return True
+        if participant_ids is None:
+            links = list(VisitParticipant.select(VisitParticipant.official, Official.department)
+                         .join(Official).where(VisitParticipant.visit == visit.id).tuples())
+            participant_ids = {official for official, _ in links}
+            participant_department_ids = {department for _, department in links}
+        return bool(set(participant_ids) & self.official_ids
+                    or set(participant_department_ids or ()) & self.department_ids)
+
+    def is_owner(self, visit):
+        """The visit's planner: its creator or its lead official."""
+        return self.has_access and (visit.created_by_id == self.user_id
+                                    or visit.lead_id in self.official_ids)
+
+    def facts(self):
+        """What a search index needs to apply this rule to documents (see visits.search)."""
+        return {"all": self.sees_all, "none": not self.has_access, "user_id": self.user_id,
+                "official_ids": sorted(self.official_ids), "department_ids": sorted(self.department_ids)}
+
+
+def build_scope(user):
+    role = role_of(user)
+    if role is None:
+        return Scope(None, None)
+    rows = list(Official.select(Official.id, Official.department)
+                .where((Official.user == user.id) & (Official.active == True)).tuples())  # noqa: E712
+    official_ids = frozenset(official for official, _ in rows)
+    department_ids = frozenset(department for _, department in rows)
+    if role in (ADMIN, LEADER):
+        effective = role
+    elif role in (STAFF, EDITOR) and official_ids:
+        effective = STAFF
+    else:
+        effective = None
+    return Scope(user.id, effective, official_ids, department_ids)
+
+
+def scope_for(user=None):
+    """The Scope of `user` (default: the logged-in user), computed once per request."""
+    if user is None:
+        user = current_user
+    if has_request_context() and getattr(user, "is_authenticated", False):
+        cache = g.setdefault("visit_scopes", {})
+        if user.id not in cache:
+            cache[user.id] = build_scope(user)
+        return cache[user.id]
+    return build_scope(user)

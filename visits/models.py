@@ -1,0 +1,408 @@
+"""Field-visit records (đi cơ sở): reference data, visits from plan to report, follow-ups, meetings.
+
+Dates of visits are calendar dates in Vietnam (DateField); moments (created_at...) are naive UTC
+like everywhere else. Text is stored NFC; `search_text` columns (and VisitSearchText for visits)
+hold the folded text that the back office's filters search ("uy ban" finds "Ủy ban").
+"""
+
+import functools
+import re
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from admin.accounts import User
+from cms.migrations import register
+from cms.models import BaseModel
+from cms.text import fold, nfc, normalize_tones
+from cms.timeutil import utcnow
+
+from . import vocab
+
+_WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _folded_word(word):
+    return fold(normalize_tones(word))
+
+
+def folded(*parts):
+    """fold(normalize_tones(text)) of the parts joined, word by word with a cache (the syllable
+    vocabulary is small, so long reports fold fast)."""
+    text = nfc(" ".join(part or "" for part in parts))
+    return _WORD.sub(lambda m: _folded_word(m.group(0)), text).lower()
+
+
+def clean(text):
+    return nfc(text or "").strip()
+
+
+class Department(BaseModel):
+    """A department (phòng) of the Board."""
+
+    code = CharField(max_length=30, unique=True)
+    name = CharField(max_length=200)
+    position = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+    class Meta:
+        table_name = "visit_department"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code, self.name = clean(self.code), clean(self.name)
+        return super().save(*args, **kwargs)
+
+
+class Official(BaseModel):
+    """A member of staff (cán bộ) who follows localities; optionally linked to a login account.
+
+    An account linked to an Official is "field staff": it plans visits and sees its department's.
+    """
+
+    code = CharField(max_length=30, unique=True)
+    full_name = CharField(max_length=200)
+    title = CharField(max_length=200, default="")  # chức vụ
+    department = ForeignKeyField(Department, backref="officials", on_delete="RESTRICT")
+    user = ForeignKeyField(User, null=True, unique=True, backref="officials", on_delete="SET NULL")
+    active = BooleanField(default=True)
+    search_text = TextField(default="")
+
+    class Meta:
+        table_name = "visit_official"
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.code, self.full_name, self.title = clean(self.code), clean(self.full_name), clean(self.title)
+        self.search_text = folded(self.full_name, self.title, self.code)
+        return super().save(*args, **kwargs)
+
+
+class Locality(BaseModel):
+    """A locality followed by the Board (địa bàn): the province, former district-level units,
+    communes and wards, and the Party committees directly under the Provincial Committee."""
+
+    code = CharField(max_length=30, unique=True)
+    name = CharField(max_length=200)
+    kind = CharField(max_length=30, choices=vocab.LOCALITY_KINDS)
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    mountainous = BooleanField(default=False)  # miền núi
+    remote = BooleanField(default=False)  # vùng sâu, vùng xa
+    position = IntegerField(default=0)
+    active = BooleanField(default=True)
+    search_text = TextField(default="")
+
+    class Meta:
+        table_name = "visit_locality_unit"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def kind_label(self):
+        return vocab.LOCALITY_KIND_LABELS.get(self.kind, self.kind)
+
+    def save(self, *args, **kwargs):
+        self.code, self.name = clean(self.code), clean(self.name)
+        self.search_text = folded(self.name, self.code)
+        return super().save(*args, **kwargs)
+
+
+class Assignment(BaseModel):
+    """Who follows a locality (phân công theo dõi), from when to when. A rotation is a new row; the
+    old one is closed, never edited away, so a locality's history stays."""
+
+    official = ForeignKeyField(Official, backref="assignments", on_delete="RESTRICT")
+    locality = ForeignKeyField(Locality, backref="assignments", on_delete="RESTRICT")
+    start_date = DateField()
+    end_date = DateField(null=True)  # open: still following
+    note = CharField(max_length=300, default="")
+
+    class Meta:
+        table_name = "visit_assignment"
+        indexes = ((("locality", "start_date"), False), (("official", "start_date"), False))
+
+    def __str__(self):
+        return f"{self.official.full_name} - {self.locality.name}"
+
+    def is_current(self, day):
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class Visit(BaseModel):
+    """One field visit (đợt đi cơ sở), from plan to report."""
+
+    title = CharField(max_length=300)
+    lead = ForeignKeyField(Official, backref="led_visits", on_delete="RESTRICT")
+    # The lead's department when the plan was made: whose plan it is, for visibility and stats.
+    department = ForeignKeyField(Department, backref="visits", on_delete="RESTRICT")
+    start_date = DateField()
+    end_date = DateField()
+    main_topic = CharField(max_length=40, default="")  # code of the topic marked main
+    partners = TextField(default="")  # whom to work with (đối tượng làm việc)
+    methods = CharField(max_length=400, default="")  # method codes, comma separated
+    plan_text = TextField(default="")
+    state = CharField(max_length=20, default=vocab.DRAFT, choices=vocab.STATES)
+    return_comment = TextField(default="")  # the leader's comment of the last return
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    submitted_at = DateTimeField(null=True)
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    completed_at = DateTimeField(null=True)
+    merged_into = ForeignKeyField("self", null=True, backref="merged_visits", on_delete="SET NULL")
+    version = IntegerField(default=1)
+    import_key = CharField(max_length=60, null=True, unique=True)  # demo and bench rows
+
+    class Meta:
+        table_name = "visit"
+        indexes = (
+            # Covering for the dashboards' aggregates (done visits by dates, lead, department).
+            (("state", "start_date", "end_date", "lead", "department"), False),
+            (("start_date", "id"), False),  # the list's default order
+            (("id", "department"), False),  # joins from follow-ups etc. without reading wide rows
+            (("department", "start_date"), False),
+            (("lead", "start_date"), False),
+        )
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def state_label(self):
+        return vocab.STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def method_codes(self):
+        return [code for code in (self.methods or "").split(",") if code]
+
+    @property
+    def days(self):
+        return (self.end_date - self.start_date).days + 1
+
+    def save(self, *args, **kwargs):
+        self.title = clean(self.title)
+        self.partners = clean(self.partners)
+        self.plan_text = nfc(self.plan_text or "").strip()
+        self.updated_at = utcnow()
+        return super().save(*args, **kwargs)
+
+
+class VisitSearchText(BaseModel):
+    """A visit's folded text (plan, people, places, report, follow-ups) for the back office's search.
+    Kept apart from the visit row so that the row stays narrow for the dashboards' scans."""
+
+    visit = ForeignKeyField(Visit, primary_key=True, backref="search_texts", on_delete="CASCADE")
+    text = TextField(default="")
+
+    class Meta:
+        table_name = "visit_search_text"
+
+
+class VisitParticipant(BaseModel):
+    """An official going on a visit besides its lead."""
+
+    visit = ForeignKeyField(Visit, backref="participant_links", on_delete="CASCADE")
+    official = ForeignKeyField(Official, backref="participations", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "visit_participant"
+        indexes = ((("visit", "official"), True), (("official", "visit"), False))
+
+
+class VisitLocality(BaseModel):
+    visit = ForeignKeyField(Visit, backref="locality_links", on_delete="CASCADE")
+    locality = ForeignKeyField(Locality, backref="visit_links", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "visit_locality"
+        indexes = ((("visit", "locality"), True), (("locality", "visit"), False))
+
+
+class VisitTopic(BaseModel):
+    """A topic of a visit; several per visit, exactly one marked main."""
+
+    visit = ForeignKeyField(Visit, backref="topic_links", on_delete="CASCADE")
+    topic = CharField(max_length=40)
+    is_main = BooleanField(default=False)
+
+    class Meta:
+        table_name = "visit_topic"
+        indexes = ((("visit", "topic"), True), (("topic", "visit"), False))
+
+    @property
+    def label(self):
+        return vocab.TOPIC_LABELS.get(self.topic, self.topic)
+
+
+class VisitEvent(BaseModel):
+    """A workflow step: who moved the visit from which state to which, and why."""
+
+    visit = ForeignKeyField(Visit, backref="events", on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    action = CharField(max_length=30)
+    from_state = CharField(max_length=20)
+    to_state = CharField(max_length=20)
+    comment = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "visit_event"
+
+
+class PlanChange(BaseModel):
+    """A change made to an approved plan: the only way such a plan is edited."""
+
+    visit = ForeignKeyField(Visit, backref="plan_changes", on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    reason = TextField()
+    changes = TextField(default="")  # JSON: {field label: [before, after]}
+    state_before = CharField(max_length=20)
+    state_after = CharField(max_length=20)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "visit_plan_change"
+
+
+class VisitReport(BaseModel):
+    """What the visit found and proposes, written after the trip."""
+
+    visit = ForeignKeyField(Visit, backref="reports", unique=True, on_delete="CASCADE")
+    findings = TextField(default="")  # kết quả, tình hình nắm được
+    proposals = TextField(default="")  # kiến nghị, đề xuất
+    lessons = TextField(default="")  # bài học kinh nghiệm
+    updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "visit_report"
+
+    def save(self, *args, **kwargs):
+        self.findings = nfc(self.findings or "").strip()
+        self.proposals = nfc(self.proposals or "").strip()
+        self.lessons = nfc(self.lessons or "").strip()
+        self.updated_at = utcnow()
+        return super().save(*args, **kwargs)
+
+
+class Attachment(BaseModel):
+    """A file of a visit's report, checked by content; served only through the back office."""
+
+    visit = ForeignKeyField(Visit, backref="attachments", on_delete="CASCADE")
+    file_name = CharField(max_length=200, unique=True)  # generated, relative to uploads/
+    original_name = CharField(max_length=255, default="")
+    kind = CharField(max_length=10)  # pdf, docx, xlsx, jpeg, png, webp
+    content_type = CharField(max_length=100)
+    size_bytes = IntegerField()
+    uploaded_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "visit_attachment"
+
+    def __str__(self):
+        return self.original_name or self.file_name
+
+
+class FollowUp(BaseModel):
+    """An item to follow after a visit: who does what by when."""
+
+    visit = ForeignKeyField(Visit, backref="follow_ups", on_delete="CASCADE")
+    responsible = CharField(max_length=300)  # who carries it out (a committee, a person)
+    official = ForeignKeyField(Official, null=True, backref="follow_ups", on_delete="SET NULL")
+    description = TextField()
+    due_date = DateField()
+    status = CharField(max_length=20, default=vocab.FOLLOWUP_OPEN, choices=vocab.FOLLOWUP_STATUSES)
+    done_date = DateField(null=True)
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "visit_follow_up"
+        indexes = ((("status", "due_date", "visit"), False),)
+
+    def __str__(self):
+        return self.description[:80]
+
+    @property
+    def status_label(self):
+        return vocab.FOLLOWUP_STATUS_LABELS.get(self.status, self.status)
+
+    def save(self, *args, **kwargs):
+        self.responsible = clean(self.responsible)
+        self.description = nfc(self.description or "").strip()
+        self.note = nfc(self.note or "").strip()
+        return super().save(*args, **kwargs)
+
+
+class ReviewMeeting(BaseModel):
+    """A department's quarterly experience-sharing meeting (họp rút kinh nghiệm)."""
+
+    department = ForeignKeyField(Department, backref="review_meetings", on_delete="RESTRICT")
+    year = IntegerField()
+    quarter = IntegerField()
+    meeting_date = DateField()
+    attendees = TextField(default="")  # names, one per line or comma separated
+    notes = TextField(default="")
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "visit_review_meeting"
+        indexes = ((("department", "year", "quarter"), False),)
+
+    def __str__(self):
+        return f"Họp rút kinh nghiệm quý {self.quarter}/{self.year}"
+
+    def save(self, *args, **kwargs):
+        self.attendees = nfc(self.attendees or "").strip()
+        self.notes = nfc(self.notes or "").strip()
+        return super().save(*args, **kwargs)
+
+
+class ReviewMeetingVisit(BaseModel):
+    meeting = ForeignKeyField(ReviewMeeting, backref="visit_links", on_delete="CASCADE")
+    visit = ForeignKeyField(Visit, backref="meeting_links", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "visit_review_meeting_visit"
+        indexes = ((("meeting", "visit"), True),)
+
+
+class CalendarDay(BaseModel):
+    """A day that breaks the weekday rule in a year: a public holiday on a weekday, or a weekend
+    day worked to make up for one (ngày làm bù). Working days = weekdays - holidays + make-up days."""
+
+    day = DateField(unique=True)
+    kind = CharField(max_length=20, choices=vocab.CALENDAR_KINDS, default=vocab.HOLIDAY)
+    name = CharField(max_length=200, default="")
+
+    class Meta:
+        table_name = "visit_calendar_day"
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.name}"
+
+
+VISIT_MODELS = [
+    Department, Official, Locality, Assignment, Visit, VisitSearchText, VisitParticipant, VisitLocality,
+    VisitTopic,
+    VisitEvent, PlanChange, VisitReport, Attachment, FollowUp, ReviewMeeting, ReviewMeetingVisit,
+    CalendarDay,
+]
+
+register("0200_visits_tables", lambda db: db.create_tables(VISIT_MODELS, safe=True))

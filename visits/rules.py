@@ -1,0 +1,240 @@
+"""The rules of the work, as pure functions (no Flask, no database): time at the grassroots,
+coverage of localities, and overlapping plans of different departments.
+
+    field_days(intervals, start, end, calendar)        working days covered, each day once
+    field_day_ratio(...)                               against the working days of the period
+    coverage(localities, visit_stats, as_of, stale_days)  last visit and count per locality
+    find_overlaps(plan, others, window_days)           other departments' plans to combine with
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+TARGET_RATIO = 1 / 3  # a third of working time at the grassroots
+DEFAULT_STALE_DAYS = 180
+DEFAULT_OVERLAP_WINDOW = 7
+
+
+# --- time at the grassroots ------------------------------------------------------------------
+
+def merge_intervals(intervals, start=None, end=None):
+    """Date intervals (first, last) clipped to start..end and merged where they overlap or touch."""
+    clipped = []
+    for first, last in intervals:
+        if start is not None:
+            first = max(first, start)
+        if end is not None:
+            last = min(last, end)
+        if first <= last:
+            clipped.append((first, last))
+    clipped.sort()
+    merged = []
+    for first, last in clipped:
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            if last > merged[-1][1]:
+                merged[-1] = (merged[-1][0], last)
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def field_days(intervals, start, end, calendar):
+    """Working days from start to end covered by at least one of the visits' (first, last) intervals.
+
+    A day is counted once however many visits cover it; weekends and holidays are not field days
+    (a make-up Saturday is), so the figure compares with the period's working days.
+    """
+    return sum(calendar.working_days(first, last) for first, last in merge_intervals(intervals, start, end))
+
+
+def split_by_month(merged, calendar):
+    """{(year, month): working days} of already merged intervals (each day belongs to one month)."""
+    counts = {}
+    for first, last in merged:
+        current = first
+        while current <= last:
+            month_end = (date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+                         - timedelta(days=1))
+            chunk_end = min(last, month_end)
+            key = (current.year, current.month)
+            counts[key] = counts.get(key, 0) + calendar.working_days(current, chunk_end)
+            current = chunk_end + timedelta(days=1)
+    return counts
+
+
+@dataclass
+class FieldDayRatio:
+    field_days: int
+    working_days: int
+
+    @property
+    def ratio(self):
+        return self.field_days / self.working_days if self.working_days else 0.0
+
+    @property
+    def meets_target(self):
+        return self.working_days > 0 and self.ratio + 1e-9 >= TARGET_RATIO
+
+
+def field_day_ratio(intervals, start, end, calendar):
+    return FieldDayRatio(field_days(intervals, start, end, calendar), calendar.working_days(start, end))
+
+
+def field_days_by_official(rows, start, end, calendar):
+    """rows: (official_id, first, last) of done visits -> {official_id: FieldDayRatio}."""
+    intervals = {}
+    for official_id, first, last in rows:
+        intervals.setdefault(official_id, []).append((first, last))
+    working = calendar.working_days(start, end)
+    return {official_id: FieldDayRatio(field_days(spans, start, end, calendar), working)
+            for official_id, spans in intervals.items()}
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+@dataclass
+class LocalityInfo:
+    id: int
+    name: str
+    parent_id: int = None
+    kind: str = ""
+    remote: bool = False
+    mountainous: bool = False
+
+
+@dataclass
+class CoverageRow:
+    locality: LocalityInfo
+    depth: int
+    last_visit: object  # date or None, this locality or any below it
+    visits_in_period: int  # done visits to this locality or below it (a visit counted once)
+    days_since: object  # int or None (never visited)
+    stale: bool
+
+    @property
+    def remote(self):
+        return self.locality.remote
+
+
+def coverage(localities, visit_stats, as_of, stale_days=DEFAULT_STALE_DAYS, visit_localities=None):
+    """Per locality (tree order), the last done visit and the visits in the period, counting what
+    happened in the units below it (a visit to a commune is a visit to its district too).
+
+    localities: LocalityInfo list; visit_stats: {locality_id: (last_visit_date, visits_in_period)}
+    for the localities visited directly. visit_localities, when given, is {visit_id: locality ids}
+    of the period's visits, so that a visit to two communes of one district counts once for it.
+    A locality never visited, or last visited more than stale_days before as_of, is stale.
+    """
+    children = {}
+    for info in localities:
+        children.setdefault(info.parent_id, []).append(info)
+    by_id = {info.id: info for info in localities}
+    ancestors = {}
+
+    def chain(locality_id):
+        if locality_id not in ancestors:
+            parent = by_id[locality_id].parent_id if locality_id in by_id else None
+            ancestors[locality_id] = ([locality_id] + chain(parent)) if parent in by_id else [locality_id]
+        return ancestors[locality_id]
+
+    last = {}
+    counts = {}
+    for locality_id, (last_date, _count) in visit_stats.items():
+        if locality_id not in by_id:
+            continue
+        for ancestor in chain(locality_id):
+            if last_date is not None and (last.get(ancestor) is None or last_date > last[ancestor]):
+                last[ancestor] = last_date
+    if visit_localities is not None:
+        for locality_ids in visit_localities.values():
+            reached = {a for lid in locality_ids if lid in by_id for a in chain(lid)}
+            for ancestor in reached:
+                counts[ancestor] = counts.get(ancestor, 0) + 1
+    else:
+        for locality_id, (_last, count) in visit_stats.items():
+            if locality_id in by_id:
+                for ancestor in chain(locality_id):
+                    counts[ancestor] = counts.get(ancestor, 0) + count
+
+    rows = []
+
+    def walk(parent_id, depth):
+        for info in children.get(parent_id, []):
+            last_visit = last.get(info.id)
+            days_since = (as_of - last_visit).days if last_visit else None
+            stale = days_since is None or days_since > stale_days
+            rows.append(CoverageRow(info, depth, last_visit, counts.get(info.id, 0), days_since, stale))
+            walk(info.id, depth + 1)
+
+    roots = [info for info in localities if info.parent_id not in by_id]
+    for info in roots:
+        children.setdefault("__roots__", []).append(info)
+    walk("__roots__", 0)
+    return rows
+
+
+# --- coordination -----------------------------------------------------------------------------
+
+@dataclass
+class PlanSpan:
+    id: int
+    department_id: int
+    start: object
+    end: object
+    locality_ids: frozenset = field(default_factory=frozenset)
+
+
+@dataclass
+class Overlap:
+    other: PlanSpan
+    shared_locality_ids: frozenset
+    gap_days: int  # 0 when the dates overlap, else the days between the two trips
+
+
+def gap_between(a_start, a_end, b_start, b_end):
+    if a_start <= b_end and b_start <= a_end:
+        return 0
+    return (b_start - a_end).days if b_start > a_end else (a_start - b_end).days
+
+
+def find_overlaps(plan, others, window_days=DEFAULT_OVERLAP_WINDOW):
+    """Plans of other departments for a locality of `plan` whose dates fall within window_days of it.
+
+    Those are the trips worth combining into one joint visit, so the locality receives one
+    delegation instead of two.
+    """
+    found = []
+    for other in others:
+        if other.id == plan.id or other.department_id == plan.department_id:
+            continue
+        shared = frozenset(plan.locality_ids) & frozenset(other.locality_ids)
+        if not shared:
+            continue
+        gap = gap_between(plan.start, plan.end, other.start, other.end)
+        if gap <= window_days:
+            found.append(Overlap(other, shared, gap))
+    found.sort(key=lambda o: (o.gap_days, o.other.start, o.other.id))
+    return found
+
+
+def overlapping_pairs(plans, window_days=DEFAULT_OVERLAP_WINDOW):
+    """Every pair (a, b, shared locality ids, gap) of plans that find_overlaps would flag, once each."""
+    by_locality = {}
+    for plan in plans:
+        for locality_id in plan.locality_ids:
+            by_locality.setdefault(locality_id, []).append(plan)
+    pairs = {}
+    for group in by_locality.values():
+        group.sort(key=lambda p: p.start)
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if b.start > a.end + timedelta(days=window_days):
+                    break
+                if a.department_id == b.department_id:
+                    continue
+                key = (min(a.id, b.id), max(a.id, b.id))
+                if key not in pairs:
+                    first, second = (a, b) if a.id < b.id else (b, a)
+                    shared = frozenset(a.locality_ids) & frozenset(b.locality_ids)
+                    pairs[key] = (first, second, shared, gap_between(a.start, a.end, b.start, b.end))
+    return sorted(pairs.values(), key=lambda p: (p[0].start, p[0].id, p[1].id))

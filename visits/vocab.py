@@ -1,0 +1,75 @@
+"""The fixed vocabularies of field visits, with their Vietnamese labels (codes are stored)."""
+
+DRAFT, SUBMITTED, APPROVED, RETURNED, DONE, CANCELLED = (
+    "draft", "submitted", "approved", "returned", "done", "cancelled")
+STATES = [
+    (DRAFT, "Dự thảo kế hoạch"),
+    (SUBMITTED, "Chờ duyệt"),
+    (APPROVED, "Đã duyệt"),
+    (RETURNED, "Trả lại"),
+    (DONE, "Đã thực hiện"),
+    (CANCELLED, "Đã hủy"),
+]
+STATE_LABELS = dict(STATES)
+# A plan still to be carried out: what coordination between departments looks at.
+PLANNED_STATES = (DRAFT, SUBMITTED, RETURNED, APPROVED)
+
+TOPICS = [
+    ("kiem_tra", "Kiểm tra"),
+    ("giam_sat", "Giám sát"),
+    ("huong_dan", "Hướng dẫn"),
+    ("nam_tinh_hinh", "Nắm tình hình"),
+    ("khao_sat", "Khảo sát"),
+    ("tong_ket_mo_hinh", "Tổng kết mô hình"),
+    ("du_hoi_nghi", "Dự hội nghị, sinh hoạt"),
+    ("cong_tac_can_bo", "Công tác cán bộ"),
+    ("phat_trien_dang_vien", "Phát triển đảng viên"),
+    ("cung_co_co_so", "Củng cố tổ chức cơ sở đảng"),
+]
+TOPIC_LABELS = dict(TOPICS)
+
+METHODS = [
+    ("bao_cao", "Qua báo cáo bằng văn bản"),
+    ("lam_viec_truc_tiep", "Làm việc trực tiếp"),
+    ("trao_doi", "Tiếp xúc, trao đổi với cán bộ, đảng viên"),
+    ("du_luan", "Nắm dư luận"),
+    ("don_thu", "Qua đơn thư phản ánh"),
+    ("tham_khao", "Tham khảo ý kiến các ban, ngành cấp trên"),
+    ("thuc_dia", "Khảo sát thực tế"),
+]
+METHOD_LABELS = dict(METHODS)
+
+LOCALITY_KINDS = [
+    ("tinh", "Tỉnh"),
+    ("thanh_pho", "Thành phố"),
+    ("thi_xa", "Thị xã"),
+    ("huyen", "Huyện"),
+    ("phuong", "Phường"),
+    ("xa", "Xã"),
+    ("thi_tran", "Thị trấn"),
+    ("dang_bo_truc_thuoc", "Đảng bộ trực thuộc Tỉnh ủy"),
+    ("co_so", "Tổ chức cơ sở đảng"),
+]
+LOCALITY_KIND_LABELS = dict(LOCALITY_KINDS)
+
+FOLLOWUP_OPEN, FOLLOWUP_DONE, FOLLOWUP_DROPPED = "open", "done", "dropped"
+FOLLOWUP_STATUSES = [
+    (FOLLOWUP_OPEN, "Đang theo dõi"),
+    (FOLLOWUP_DONE, "Đã xong"),
+    (FOLLOWUP_DROPPED, "Không thực hiện nữa"),
+]
+FOLLOWUP_STATUS_LABELS = dict(FOLLOWUP_STATUSES)
+
+HOLIDAY, MAKEUP_WORKDAY = "holiday", "workday"
+CALENDAR_KINDS = [
+    (HOLIDAY, "Ngày nghỉ lễ, Tết"),
+    (MAKEUP_WORKDAY, "Ngày làm bù (cuối tuần đi làm)"),
+]
+CALENDAR_KIND_LABELS = dict(CALENDAR_KINDS)
+
+
+def codes_to_labels(codes, labels):
+    """'a,b' or ['a', 'b'] -> 'Label A, Label B' (unknown codes shown as they are)."""
+    if isinstance(codes, str):
+        codes = [code for code in codes.split(",") if code]
+    return ", ".join(labels.get(code, code) for code in codes)
