@@ -127,7 +127,9 @@ def cached_page(view):
         version, changed_at, newest = current_validator()
         # Keyed on what the page depends on (path and page number), so made-up query strings
         # (?utm_...) share the entry instead of forcing renders and evicting hot pages.
-        path = f"{request.path}?page={request.args.get('page', 1, type=int)}"
+        # The host is part of the key: pages carry absolute URLs (canonical, feeds, sitemap), and a
+        # forged Host header must not decide them for everyone else.
+        path = f"{request.host_url}{request.path}?page={request.args.get('page', 1, type=int)}"
         tag = hashlib.sha1(f"{path}|{version}|{newest}".encode()).hexdigest()[:24]
         key = (path, tag)
         page_cache = current_app.extensions["page_cache"]

@@ -183,13 +183,6 @@ def test_readers_after_a_logout_get_cached_pages_again(workers, world, fast_pass
     assert response.status_code == 200 and queries == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cms/caching.py keys the page cache by request.full_path only (no host, no scheme), but the "
-    "pages hold absolute URLs built from the request: base.html's canonical and og:url "
-    "(request.base_url) and every link of the feeds and the sitemap (url_for(_external=True)). The "
-    "first request after a change decides them for everyone: a request with a forged Host header "
-    "poisons the cache until the next edit. Fix: key on request.host_url + full_path (or build "
-    "external URLs from a configured base URL, and set TRUSTED_HOSTS)."))
 def test_the_cache_does_not_serve_one_host_s_absolute_urls_to_another(workers, world):
     worker = workers.a
     worker.config["SERVER_NAME"] = None  # production sets none: URLs follow the request's Host
