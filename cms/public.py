@@ -18,6 +18,7 @@ bp = Blueprint("public", __name__)
 
 HOME_FEATURED = 5
 HOME_PER_CATEGORY = 5
+RELATED_COUNT = 5
 
 
 def _latest_per_category(category_ids, limit):
@@ -99,7 +100,7 @@ def _related(article):
     if not ids:
         return []
     by_id = {a.id: a for a in Article.public().where(Article.id.in_(ids))}
-    return [by_id[i] for i in ids if i in by_id]
+    return [by_id[i] for i in ids if i in by_id][:RELATED_COUNT]
 
 
 @bp.route("/the/<slug>")

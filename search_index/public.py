@@ -168,8 +168,10 @@ class PublicSearch:
         return suggestion if searcher.search(restricted(check, visible), limit=1).scored_length() else ""
 
     # --- related articles ---------------------------------------------------------------------------
-    def related(self, article_id, text, limit=5, now=None):
-        """Ids of up to `limit` public articles most alike in content (cached a few minutes)."""
+    def related(self, article_id, text, limit=5):
+        """Ids of public articles most alike in content, best first, a few more than `limit`
+        (cached a few minutes). The caller keeps those the database says are public now: that
+        check, not a restriction inside this query, keeps Whoosh's fast top-N path."""
         key = (article_id, hash(text))
         cached = self._related_cache.get(key)
         if cached and cached[0] > time.monotonic():
@@ -181,8 +183,7 @@ class PublicSearch:
                 if terms:
                     similar = Or([wq.Term("body_f", word, boost=weight) for word, weight in terms])
                     exclude = wq.Term("key", f"article:{article_id}")
-                    hits = searcher.search(restricted(similar, self._visible_now(now)), limit=limit,
-                                           mask=exclude)
+                    hits = searcher.search(similar, limit=limit * 3, mask=exclude)
                     ids = [_doc_id(hit["key"]) for hit in hits]
         except IndexUnavailable:
             return []
