@@ -10,8 +10,10 @@ What one run does:
 1. The site. A copy of the generated 10,000-article site cached in bench/out/
    (bench/generate.install_cached_site: built the first time, migrated) goes into a temporary data
    dir, with both search indexes. The indexes are built once by `flask --app app reindex` (the
-   command the README gives) and cached in bench/out/load-index-<key>/, keyed by the database file
-   and the code that builds documents and indexes; later runs copy them.
+   command the README gives) and cached in bench/out/load-index-<key>/, keyed by the code that
+   shapes the documents (generator included); a later run copies them after checking every
+   document's key and stamp against the site (search_index.sync.check), and builds them again if
+   anything differs. The site_state row a real site has from its first edit is made.
 2. Two servers, both `gunicorn -c gunicorn.conf.py` on a free loopback port (CMS_BIND), so they
    share workers, threads, worker class, keep-alive, max_requests and logging: the site
    (wsgi_app of the config, CMS_DATA_DIR = the data dir), and the baseline,
@@ -35,10 +37,13 @@ What one run does:
      article-cold  every public article equally likely (mostly page-cache misses; information only)
 5. Reported per run: requests/s, the ratio to the baseline, p50/p95/p99/max latency (wrk's own
    histogram, from the Lua done() hook), responses that are not 2xx/3xx, socket errors (connect,
-   read, write) and timeouts (no answer within --timeout, wrk's default 2 s). After every site run
-   the RSS of each gunicorn worker (VmRSS of the master's children in /proc) is read; the largest
-   and the last are reported, as are workers recycled by max_requests. Then the targets of the
-   issue, PASS or FAIL each; the exit status is 1 if any fails.
+   read, write), timeouts (answers later than --timeout, wrk's default 2 s, which wrk leaves out of
+   its histogram) and "late" requests (still unanswered when wrk stopped, when the workers then
+   needed longer than the timeout to get through them), the workers' CPU time per answer, and how
+   long the workers stayed busy after wrk stopped (the next run waits for that). The RSS of each
+   gunicorn worker (VmRSS, RssAnon, RssFile of the master's children in /proc) is read every 0.5 s
+   during each run and once after the last; workers recycled by max_requests are counted. Then
+   the targets of the issue, PASS or FAIL each; the exit status is 1 if any fails.
 
 Only loopback traffic, every run bounded in time; both servers are stopped at the end, also on
 Ctrl-C or an error. Nothing here writes outside the data dir and bench/out/.
@@ -385,15 +390,21 @@ class Server:
         return sum(1 for line in text.splitlines() if "Traceback (most recent call last)" in line)
 
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
+        if self.process is None:
             return
         try:
-            os.kill(self.process.pid, signal.SIGTERM)  # graceful: workers finish their requests
-            self.process.wait(timeout=40)
+            if self.process.poll() is None:
+                os.kill(self.process.pid, signal.SIGTERM)  # graceful: workers finish their requests
+                self.process.wait(timeout=40)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the group this script created
-            self.process.wait(timeout=10)
+            pass
         finally:
+            try:  # anything left in the process group this script created (workers included)
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            if self.process.poll() is None:
+                self.process.wait(timeout=10)
             self._log.close()
 
 
@@ -673,7 +684,8 @@ def _stop_on_signal(signum, frame):
 def main(argv=None):
     args = parse_args(argv)
     args.load_before = f"{os.getloadavg()[0]:.2f}"
-    signal.signal(signal.SIGTERM, _stop_on_signal)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a background job ignores it by default
+        signal.signal(signum, _stop_on_signal)
     work = Path(args.data_dir).resolve() if args.data_dir else Path(tempfile.mkdtemp(prefix="cms-load-"))
     if work == (ROOT / "instance").resolve():
         sys.exit("refusing to use ./instance")
@@ -693,7 +705,9 @@ def main(argv=None):
         settings = gunicorn_settings()
         site = Server("site", site_dir)
         baseline = Server("baseline", baseline_dir, BASELINE_APP)
-        servers = [site.start(), baseline.start()]
+        for server in (site, baseline):
+            servers.append(server)
+            server.start()
         site.wait_ready("/robots.txt", settings["workers"])
         baseline.wait_ready(BASELINE_PATH, settings["workers"])
         log(f"site at {site.url}, baseline at {baseline.url} ({settings['workers']} workers x "

@@ -97,6 +97,9 @@ def _related(article):
             article.id, " ".join([article.title, article.lead, html_to_text(article.body_html)]))
     except IndexUnavailable:
         return []  # search being down must not take the article page with it
+    except Exception:  # nor any failure inside Whoosh (one assertion was seen under load)
+        current_app.logger.exception("related articles unavailable")
+        return []
     if not ids:
         return []
     by_id = {a.id: a for a in Article.public().where(Article.id.in_(ids))}
