@@ -286,8 +286,9 @@ def _body(rng, pools):
         blocks.append(block)
         count += n
         previous = kind
+    # Joined exactly as generate._body joins them (checked against Article.save() on every build).
     return ("\n\n".join(b[0] for b in blocks), "\n".join(b[1] for b in blocks),
-            "\n\n".join(b[2] for b in blocks))
+            " ".join(b[2] for b in blocks if b[2]))
 
 
 # --- the cached database ---------------------------------------------------------------------
