@@ -5,6 +5,7 @@ from flask import Flask
 import admin
 import search_index
 from cms import assets, caching, cli, db, feeds, public, search_views, site
+from cms.backup import init_app as init_backup_commands
 from cms.config import load_settings
 from cms.search_documents import ArticleSource
 from cms.timeutil import format_date, format_datetime, isoformat_local
@@ -25,6 +26,7 @@ def create_app(config=None):
     search_index.init_app(app, sources=[ArticleSource()])
     public.register_error_pages(app)
     cli.init_app(app)
+    init_backup_commands(app)
     admin.init_app(app)
     return app
 
