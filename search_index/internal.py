@@ -5,6 +5,7 @@ into a filter applied inside the search, so results, counts and snippets never i
 else. Only back-office code imports this module; the public site never does.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -69,14 +70,26 @@ class Filters:
                              ("topics", self.topics), ("status", self.states)):
             if values:
                 parts.append(Or([wq.Term(name, str(value)) for value in values]))
-        if self.date_from or self.date_to:
-            parts.append(wq.DateRange("date", self.date_from, self.date_to))
+        # A date range finds what overlaps it: a visit from its first to its last day (date..date_to),
+        # an article or a follow-up on its one date.
+        if self.date_to:
+            parts.append(wq.DateRange("date", None, self.date_to))
+        if self.date_from:
+            article_after = wq.And([wq.Term("kind", "article"), wq.DateRange("date", self.date_from, None)])
+            parts.append(Or([wq.DateRange("date_to", self.date_from, None), article_after]))
         return parts
 
 
 class InternalSearch:
     def __init__(self, store):
         self._store = store
+
+    def _searcher(self):
+        """The store's shared per-thread searcher when it offers one (not to be closed), else a new one."""
+        shared = getattr(self._store, "searcher", None)
+        if shared is not None:
+            return nullcontext(shared())
+        return self._store.index().searcher()
 
     def search(self, text, visibility, filters=None, page=1, per_page=20, sort="relevance"):
         """A page of keys ("visit:12", "article:3") the user may see, best first."""
@@ -95,7 +108,7 @@ class InternalSearch:
         options = {}
         if sort == "date" or parsed.empty:
             options.update(sortedby="date", reverse=True)
-        with self._store.index().searcher() as searcher:
+        with self._searcher() as searcher:
             result.total = count_matches(searcher, matching)
             if (page - 1) * per_page < result.total:
                 hits = searcher.search_page(main, page, pagelen=per_page, **options)

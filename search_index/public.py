@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
 
 from cms.timeutil import utcnow
 
@@ -18,6 +19,8 @@ from .query import Or
 from .store import IndexUnavailable
 
 RELATED_CACHE_SECONDS = 300
+RELATED_MAX_SHARE = 0.1  # key words in more of the documents than this are left out...
+RELATED_MIN_CEILING = 50  # ...counted from this many: a small site keeps every word (and is cheap)
 
 
 @dataclass
@@ -40,13 +43,70 @@ def _doc_id(key):
     return int(key.partition(":")[2])
 
 
-def count_matches(searcher, query):
-    """The exact number of documents matching `query`.
+def count_matches(searcher, query, excluded=frozenset()):
+    """The exact number of documents matching `query`, leaving out the docnums in `excluded`."""
+    return sum(1 for docnum in searcher.docs_for_query(query) if docnum not in excluded)
 
-    Whoosh's own totals (len(results)) are estimates for nested OR/AND queries and change with
-    the page size; a reader's count must not.
-    """
-    return sum(1 for _ in searcher.docs_for_query(query))
+
+RESCORE_POOL = 100  # adjacency boosts are weighed for this many best plain matches
+
+
+class DocnumsQuery(wq.Query):
+    """Matches the given top-level document numbers (and scores nothing): ANDed with a phrase,
+    the phrase's positions are read for those documents only, not for every document."""
+
+    def __init__(self, top_searcher, docnums):
+        self._top = top_searcher
+        self._docnums = sorted(docnums)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def estimate_size(self, ixreader):
+        return len(self._docnums)
+
+    def estimate_min_size(self, ixreader):
+        return len(self._docnums)
+
+    def docs(self, searcher, deleted=None):
+        return iter(self._local(searcher))
+
+    def _local(self, searcher):
+        offset = next((off for sub, off in self._top.leaf_searchers() if sub is searcher), 0)
+        size = searcher.doc_count_all()
+        return [d - offset for d in self._docnums if offset <= d < offset + size]
+
+    def matcher(self, searcher, context=None):
+        local = self._local(searcher)
+        return ListMatcher(local, all_weights=0.0) if local else NullMatcher()
+
+
+def ranked_page(searcher, matching, boost, excluded, page, per_page, by_date=False):
+    """(exact total, docnums of the page) for `matching`, without the `excluded` docnums.
+
+    One scoring pass counts every match (no block skipping, so the total is exact and does not
+    change with the page) and keeps the best RESCORE_POOL; the `boost` query (adjacency phrases)
+    is then evaluated on those candidates only, and adds to their scores. Pages past the pool
+    follow the plain scores."""
+    limit = page * per_page
+    options = {"mask": excluded} if excluded else {}
+    if by_date:
+        results = searcher.search(matching, limit=limit, sortedby="published_at", reverse=True,
+                                  optimize=False, **options)
+        total = len(results)
+        return total, [hit.docnum for hit in results][(page - 1) * per_page:limit]
+    results = searcher.search(matching, limit=max(limit, RESCORE_POOL), optimize=False, **options)
+    total = len(results)
+    scores = {hit.docnum: hit.score for hit in results}
+    if boost is not None and scores:
+        candidates = DocnumsQuery(searcher, list(scores)[:RESCORE_POOL])
+        for hit in searcher.search(wq.And([candidates, boost]), limit=None, optimize=False):
+            scores[hit.docnum] += hit.score
+    order = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))
+    return total, order[(page - 1) * per_page:limit]
 
 
 def restricted(query, restriction):
@@ -77,13 +137,21 @@ class PublicSearch:
         self._related_cache = {}
         self._accents = (None, {})  # (index generation, folded -> most frequent accented form)
 
-    def _visible_now(self, now, category_id=None, year=None):
-        parts = [wq.DateRange("published_at", None, now or utcnow())]
+    @staticmethod
+    def _restriction(category_id=None, year=None):
+        parts = []
         if category_id is not None:
             parts.append(wq.Term("categories", str(category_id)))
         if year is not None:
             parts.append(wq.Term("year", int(year)))
-        return wq.And(parts)
+        return wq.And(parts) if parts else None
+
+    @staticmethod
+    def _scheduled(searcher, now):
+        """Document numbers of articles whose publication time has not come yet (a few): they
+        are masked out of every search, so they become findable by themselves at that time."""
+        future = wq.DateRange("published_at", now or utcnow(), None, startexcl=True)
+        return set(searcher.docs_for_query(future))
 
     def search(self, text, page=1, per_page=10, category_id=None, year=None, sort="relevance",
                now=None):
@@ -92,26 +160,24 @@ class PublicSearch:
                             terms=user_query.highlight_terms(parsed))
         if parsed.empty:
             return result
-        visible = self._visible_now(now, category_id, year)
-        options = {}
-        if sort == "date":
-            options.update(sortedby="published_at", reverse=True)
-        with self._store.index().searcher() as searcher:
-            for require_all in (True, False):
-                total = count_matches(searcher, restricted(
-                    user_query.build(parsed, require_all, adjacency=False), visible))
-                if total:
-                    result.total = total
-                    result.partial = not require_all
-                    if (page - 1) * per_page < total:  # past the last page: no results, not the last
-                        scored = restricted(user_query.build(parsed, require_all), visible)
-                        hits = searcher.search_page(scored, page, pagelen=per_page, **options)
-                        result.ids = [_doc_id(hit["key"]) for hit in hits]
-                    break
-                if len(parsed.clauses) < 2:
-                    break
-            if not result.total or result.partial:
-                result.suggestion = self._suggest(searcher, parsed, visible)
+        restriction = self._restriction(category_id, year)
+        searcher = self._store.searcher()
+        scheduled = self._scheduled(searcher, now)
+        for require_all in (True, False):
+            matching = user_query.build(parsed, require_all, adjacency=False)
+            if restriction is not None:
+                matching = restricted(matching, restriction)
+            boost = user_query.adjacency_query(parsed) if require_all else None
+            result.total, docnums = ranked_page(searcher, matching, boost, scheduled, page,
+                                                per_page, by_date=sort == "date")
+            if result.total:
+                result.partial = not require_all
+                result.ids = [_doc_id(searcher.stored_fields(docnum)["key"]) for docnum in docnums]
+                break
+            if len(parsed.clauses) < 2:
+                break
+        if not result.total or result.partial:
+            result.suggestion = self._suggest(searcher, parsed, restriction, scheduled)
         return result
 
     # --- "did you mean" -----------------------------------------------------------------------------
@@ -128,7 +194,7 @@ class PublicSearch:
             self._accents = (generation, {folded: word for folded, (word, _) in best.items()})
         return self._accents[1]
 
-    def _suggest(self, searcher, parsed, visible):
+    def _suggest(self, searcher, parsed, restriction, scheduled):
         """A corrected query from the index's own words, offered only if it finds something public.
 
         Each unknown word is replaced by the closest known ones (one edit before two; a swap of
@@ -164,8 +230,23 @@ class PublicSearch:
         words = [word if new == old and has_diacritics(word) else accents.get(new, new)
                  for word, old, new in zip(parsed.words(), folded_words, chosen, strict=True)]
         suggestion = " ".join(words)
-        check = user_query.build(user_query.parse(suggestion))
-        return suggestion if searcher.search(restricted(check, visible), limit=1).scored_length() else ""
+        check = user_query.build(user_query.parse(suggestion), adjacency=False)
+        if restriction is not None:
+            check = restricted(check, restriction)
+        options = {"mask": scheduled} if scheduled else {}
+        return suggestion if searcher.search(check, limit=1, **options).scored_length() else ""
+
+    @staticmethod
+    def _distinctive_terms(searcher, text, numterms=12):
+        """The words that characterise `text`: the best by tf-idf among those in at most
+        RELATED_MAX_SHARE of the documents. Syllables such as "công", "tác", "đảng" are in most
+        articles: they say nothing of the topic, and scoring them reads nearly every posting."""
+        reader = searcher.reader()
+        ceiling = max(RELATED_MIN_CEILING, RELATED_MAX_SHARE * reader.doc_count())
+        candidates = searcher.key_terms_from_text("body_f", text, numterms=numterms * 4,
+                                                  normalize=False)
+        return [(word, weight) for word, weight in candidates
+                if reader.doc_frequency("body_f", word) <= ceiling][:numterms]
 
     # --- related articles ---------------------------------------------------------------------------
     def related(self, article_id, text, limit=5):
@@ -178,13 +259,13 @@ class PublicSearch:
             return cached[1]
         ids = []
         try:
-            with self._store.index().searcher() as searcher:
-                terms = searcher.key_terms_from_text("body_f", text, numterms=12, normalize=False)
-                if terms:
-                    similar = Or([wq.Term("body_f", word, boost=weight) for word, weight in terms])
-                    exclude = wq.Term("key", f"article:{article_id}")
-                    hits = searcher.search(similar, limit=limit * 3, mask=exclude)
-                    ids = [_doc_id(hit["key"]) for hit in hits]
+            searcher = self._store.searcher()
+            terms = self._distinctive_terms(searcher, text)
+            if terms:
+                similar = Or([wq.Term("body_f", word, boost=weight) for word, weight in terms])
+                exclude = wq.Term("key", f"article:{article_id}")
+                hits = searcher.search(similar, limit=limit * 3, mask=exclude)
+                ids = [_doc_id(hit["key"]) for hit in hits]
         except IndexUnavailable:
             return []
         if len(self._related_cache) > 5000:

@@ -131,15 +131,21 @@ def build(parsed, require_all=True, title_field="title", body_field="body", adja
                    else _term_query(c.tokens[0], title_field, body_field, strict_marks=True)
                    for c in parsed.clauses])
     main = wq.And(parts) if len(parts) > 1 else parts[0]
+    boost = adjacency_query(parsed, title_field, body_field) if adjacency else None
+    return main if boost is None else wq.AndMaybe(main, boost)
+
+
+def adjacency_query(parsed, title_field="title", body_field="body"):
+    """Phrases of neighbouring unquoted words (each pair, and the whole run), or None: a document
+    where they stand together scores higher ("cán bộ" as a phrase beats "cán ... bộ" far apart)."""
     loose_words = [c.tokens[0] for c in parsed.clauses if not c.quoted]
-    if adjacency and len(loose_words) > 1:
-        # Neighbouring syllables standing together rank higher: each pair, and the whole run.
-        adjacency = [_phrase_query(loose_words[i:i + 2], title_field, body_field, PHRASE_BOOST)
-                     for i in range(len(loose_words) - 1)]
-        if len(loose_words) > 2:
-            adjacency.append(_phrase_query(loose_words, title_field, body_field, PHRASE_BOOST))
-        return wq.AndMaybe(main, Or(adjacency))
-    return main
+    if len(loose_words) < 2:
+        return None
+    phrases = [_phrase_query(loose_words[i:i + 2], title_field, body_field, PHRASE_BOOST)
+               for i in range(len(loose_words) - 1)]
+    if len(loose_words) > 2:
+        phrases.append(_phrase_query(loose_words, title_field, body_field, PHRASE_BOOST))
+    return Or(phrases)
 
 
 def highlight_terms(parsed):

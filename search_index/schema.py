@@ -35,18 +35,23 @@ def internal_schema():
         key=ID(stored=True, unique=True),
         kind=ID(stored=True),  # article, visit, report, followup
         categories=KEYWORD(),
-        status=ID(stored=True),
+        # An article's status; a record's visit state, plus "fu_<status>" on a follow-up item.
+        status=KEYWORD(stored=True),
         owner=ID(),  # the account that created it
-        department=ID(),
+        department=KEYWORD(),  # every department of the visit: its plan's and its participants'
         officials=KEYWORD(),  # officials taking part (lead and participants)
         localities=KEYWORD(),  # each locality and everything above it
         topics=KEYWORD(),
         date=DATETIME(sortable=True),
-        date_to=DATETIME(),
+        date_to=DATETIME(),  # a visit's last day (articles: none; a date range matches overlaps)
         stamp=STORED(),
         **_text_fields(),
     )
 
 
 SCHEMAS = {"public": public_schema, "internal": internal_schema}
+# The only kinds of document an index may receive (search_index.sync refuses any other): visit
+# records, reports and follow-ups are confidential and never reach the public index.
+ALLOWED_KINDS = {"public": frozenset({"article"}),
+                 "internal": frozenset({"article", "visit", "report", "followup"})}
 TEXT_FIELDS = ("title", "title_f", "body", "body_f")

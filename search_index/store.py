@@ -7,6 +7,7 @@ the old one until the new one is complete; a rebuild killed halfway leaves the l
 
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from whoosh.index import LockError
 from .schema import SCHEMAS
 
 POSITION_FILE = "outbox_position"
+# Segments as separate files: Whoosh reads a compound segment through a copy of its whole postings
+# in memory (BufferFile wraps the mapped bytes in a BytesIO), per searcher opened.
+WRITER_OPTIONS = {"compound": False}
 
 
 class IndexUnavailable(Exception):
@@ -38,6 +42,7 @@ class IndexStore:
         self.base_dir = Path(base_dir)
         self.link = self.base_dir / name
         self._cache = (None, None)  # (real path, whoosh Index)
+        self._local = threading.local()  # this thread's searcher, kept between searches
 
     # --- locations ------------------------------------------------------------------------------
     def current_dir(self):
@@ -91,10 +96,32 @@ class IndexStore:
             self.create_empty()
         return self.index()
 
+    def searcher(self):
+        """A searcher on the index in use, kept for this thread and replaced when the index
+        changed (a commit, or a rebuild swapped in). A Whoosh searcher is not shared between
+        threads. (Whoosh's own refresh() is not used: it keeps readers by segment id, so it
+        misses new deletions in a segment.) Do not close it."""
+        ix = self.index()
+        current = getattr(self._local, "searcher", None)
+        try:
+            if current is not None and (self._local.ix is not ix or not current.up_to_date()):
+                current.close()
+                current = None
+            if current is None:
+                current = ix.searcher()
+        except Exception as exc:  # files vanished or garbled under us: as if unavailable
+            self._local.searcher = None
+            raise IndexUnavailable(f"index {self.name} cannot be read: {exc}") from exc
+        self._local.searcher, self._local.ix = current, ix
+        return current
+
+    def writer(self, **options):
+        return self.index().writer(**WRITER_OPTIONS, **options)
+
     def try_writer(self):
         """A writer if the lock is free right now, else None (another process is writing)."""
         try:
-            return self.index().writer(timeout=0.0)
+            return self.writer(timeout=0.0)
         except LockError:
             return None
 
@@ -118,7 +145,7 @@ class IndexStore:
         path = self._new_dir()
         try:
             ix = whoosh_index.create_in(str(path), SCHEMAS[self.name]())
-            options = {"limitmb": 256}
+            options = {"limitmb": 256, **WRITER_OPTIONS}
             if procs > 1:
                 options.update(procs=procs, multisegment=True)
             writer = ix.writer(**options)

@@ -9,6 +9,7 @@ import logging
 
 from cms.models import IndexTask
 
+from .schema import ALLOWED_KINDS
 from .store import to_whoosh
 
 log = logging.getLogger(__name__)
@@ -16,12 +17,21 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
+def admissible(store_name, doc):
+    """Whether `doc` may enter this index: a kind its schema does not allow (a visit record offered
+    to the public index) is refused, whatever a source hands in."""
+    if doc.get("kind") in ALLOWED_KINDS.get(store_name, ()):
+        return True
+    log.error("%s index refused a document of kind %r (%s)", store_name, doc.get("kind"), doc.get("key"))
+    return False
+
+
 def _write_docs(writer, store_name, source, ids):
     docs = source.load(ids)
     for doc_id in ids:
         doc = docs.get(doc_id, {}).get(store_name)
         key = f"{source.doc_type}:{doc_id}"
-        if doc is None:
+        if doc is None or not admissible(store_name, doc):
             writer.delete_by_term("key", key)
         else:
             writer.update_document(**to_whoosh(doc, writer.schema))
@@ -88,7 +98,7 @@ def rebuild(store, sources, procs=1):
                 docs = source.load(chunk)
                 for doc_id in chunk:
                     doc = docs.get(doc_id, {}).get(store.name)
-                    if doc is not None:
+                    if doc is not None and admissible(store.name, doc):
                         writer.add_document(**convert(doc))
                         count += 1
         fill.count = count
@@ -117,7 +127,7 @@ def repair(store, sources, drift):
     keys = drift["missing"] + drift["extra"] + drift["stale"]
     if not keys:
         return 0
-    writer = store.index().writer(timeout=30.0, delay=0.25)
+    writer = store.writer(timeout=30.0, delay=0.25)
     try:
         by_type = {}
         for key in keys:
