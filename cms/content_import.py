@@ -12,7 +12,7 @@ import yaml
 from peewee import DatabaseError
 
 from .db import database
-from .models import Article, Category
+from .models import Article, Category, Tag
 from .text import nfc, slugify
 from .timeutil import LOCAL_TZ, local_to_utc
 
@@ -39,6 +39,13 @@ class ImportReport:
 
 def parse_local_datetime(value):
     """published_at as written in front matter (Vietnam local time) to naive UTC."""
+    try:
+        return _parse_local_datetime(value)
+    except OverflowError as exc:  # 0001-01-01 00:00 local is before datetime.min in UTC
+        raise ValueError(f"ngày giờ '{value}' nằm ngoài khoảng cho phép") from exc
+
+
+def _parse_local_datetime(value):
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             return local_to_utc(value.astimezone(LOCAL_TZ).replace(tzinfo=None))
@@ -54,7 +61,7 @@ def parse_local_datetime(value):
     raise ValueError(f"không đọc được ngày giờ '{text}' (dùng dạng 2023-05-12 08:00)")
 
 
-def _text(meta, key, path, required=False):
+def _text(meta, key, path, required=False, max_length=None):
     value = meta.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -62,7 +69,10 @@ def _text(meta, key, path, required=False):
         return ""
     if isinstance(value, (list, dict)):
         raise ContentError(path, key, "phải là một chuỗi văn bản")
-    return nfc(str(value)).strip()
+    text = nfc(str(value)).strip()
+    if max_length and len(text) > max_length:  # PostgreSQL would refuse it; SQLite must too
+        raise ContentError(path, key, f"dài quá {max_length} ký tự")
+    return text
 
 
 def _tags(meta, path):
@@ -71,7 +81,11 @@ def _tags(meta, path):
         value = value.split(",")
     if not isinstance(value, list):
         raise ContentError(path, "tags", "phải là danh sách, ví dụ [đảng viên, cơ sở]")
-    return [nfc(str(tag)).strip() for tag in value if str(tag).strip()]
+    tags = [nfc(str(tag)).strip() for tag in value if str(tag).strip()]
+    for tag in tags:
+        if len(tag) > Tag.name.max_length:
+            raise ContentError(path, "tags", f"thẻ '{tag[:40]}…' dài quá {Tag.name.max_length} ký tự")
+    return tags
 
 
 def read_article_file(path):
@@ -83,10 +97,10 @@ def read_article_file(path):
     except UnicodeDecodeError as exc:
         raise ContentError(path, None, "tệp không phải văn bản UTF-8") from exc
     meta = post.metadata
-    title = _text(meta, "title", path, required=True)
-    if len(title) > Article.title.max_length:
-        raise ContentError(path, "title", f"dài quá {Article.title.max_length} ký tự")
-    category = _text(meta, "category", path, required=True)
+    title = _text(meta, "title", path, required=True, max_length=Article.title.max_length)
+    category = _text(meta, "category", path, required=True, max_length=Category.name.max_length)
+    if not slugify(category):  # the category is found again by its slug: it needs one
+        raise ContentError(path, "category", "không tạo được đường dẫn từ tên chuyên mục")
     status = _text(meta, "status", path) or Article.PUBLISHED
     if status not in IMPORT_STATUSES:
         raise ContentError(path, "status", f"'{status}' không hợp lệ (published, draft, pending, archived)")
@@ -106,8 +120,10 @@ def read_article_file(path):
         raise ContentError(path, "featured", "phải là true hoặc false")
     return {
         "title": title, "category": category, "status": status, "published_at": published_at,
-        "slug": slug, "author": _text(meta, "author", path), "lead": _text(meta, "lead", path),
-        "source": _text(meta, "source", path), "cover_image": _text(meta, "cover", path),
+        "slug": slug, "author": _text(meta, "author", path, max_length=Article.author.max_length),
+        "lead": _text(meta, "lead", path),
+        "source": _text(meta, "source", path, max_length=Article.source.max_length),
+        "cover_image": _text(meta, "cover", path, max_length=Article.cover_image.max_length),
         "featured": featured, "tags": _tags(meta, path), "body": nfc(post.content),
     }
 
