@@ -4,11 +4,12 @@ from flask import Flask
 
 import admin
 import search_index
-from cms import assets, caching, cli, db, feeds, public, search_views, site
+from cms import assets, caching, cli, db, feeds, public, search_views, security_headers, site
 from cms.backup import init_app as init_backup_commands
 from cms.config import load_settings
 from cms.search_documents import ArticleSource
 from cms.timeutil import format_date, format_datetime, isoformat_local
+from visits.search_source import sources as visit_search_sources
 
 
 def create_app(config=None):
@@ -23,11 +24,12 @@ def create_app(config=None):
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search_views.bp)
-    search_index.init_app(app, sources=[ArticleSource()])
+    search_index.init_app(app, sources=[ArticleSource(), *visit_search_sources()])  # visits: internal only
     public.register_error_pages(app)
     cli.init_app(app)
     init_backup_commands(app)
     admin.init_app(app)
+    security_headers.init_app(app)
     return app
 
 
