@@ -53,10 +53,7 @@ def live_site(tmp_path_factory):
         pytest.skip(SKIP_REASON)
     import json
     data_dir = tmp_path_factory.mktemp("browser-site")
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    if os.environ.get("TEST_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     log = open(data_dir / "server.log", "w+")  # noqa: SIM115 -- closed at teardown
     process = subprocess.Popen([sys.executable, str(HERE / "liveserver.py"), str(data_dir / "data")],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,

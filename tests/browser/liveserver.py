@@ -1,9 +1,10 @@
 """The site for the browser tests, run in its own process: `python tests/browser/liveserver.py DATA_DIR`.
 
-It builds a fresh site in DATA_DIR (on DATABASE_URL when set, else a SQLite file there: the database
-is emptied first), loads the demo content with `load-demo`, builds the search indexes with `reindex`,
-creates one account per role (the field-staff account linked to a demo official), then serves the
-app with werkzeug on a free loopback port and prints `READY <port>` on stdout.
+It builds a fresh site in DATA_DIR (on TEST_DATABASE_URL when set, as the rest of the suite, else a
+SQLite file there; the database is emptied first), loads the demo content with `load-demo`, builds
+the search indexes with `reindex`, creates one account per role (the field-staff account linked to a
+demo official), then serves the app with werkzeug on a free loopback port and prints
+`READY <port> <json>` on stdout.
 
 A process of its own, not a thread of the test process: the app's database handle is a module-level
 proxy that the rest of the suite re-points for every test.
@@ -56,8 +57,8 @@ def _run(app, *args):
 
 def build(data_dir):
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = {"CMS_DATA_DIR": data_dir, "SECRET_KEY": "browser-test-secret",
-                "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'cms.sqlite3'}"}
+    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{data_dir / 'cms.sqlite3'}"
+    settings = {"CMS_DATA_DIR": data_dir, "SECRET_KEY": "browser-test-secret", "DATABASE_URL": database_url}
     app = create_app(settings)
     with app.app_context():
         database.connect(reuse_if_open=True)
