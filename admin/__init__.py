@@ -23,6 +23,7 @@ def init_app(app):
     from .views.articles import ArticleView
     from .views.dashboard import DashboardView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
+    from .views.staff_search import StaffSearchView
     from .views.visit_menu import register_visit_views
 
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask defines the key as None
@@ -44,5 +45,6 @@ def init_app(app):
     admin.add_view(UserView(User, name="Tài khoản", endpoint="user", category="Hệ thống"))
     admin.add_view(AuditView(AuditEntry, name="Nhật ký hệ thống", endpoint="audit", category="Hệ thống"))
     register_visit_views(admin)  # field visits (visits/): confidential, back office only
+    admin.add_view(StaffSearchView(name="Tìm kiếm nội bộ", endpoint="staff_search", url="/admin/tim-kiem"))
     visits.init_app(app)
     app.extensions["board_admin"] = admin

@@ -36,6 +36,9 @@ RULES = {
     "visit_meeting": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER, STAFF},
                       "edit": {ADMIN, LEADER, STAFF}, "delete": {ADMIN, LEADER}},
     "visit_dashboard": {"read": {ADMIN, LEADER, STAFF}, "create": set(), "edit": set(), "delete": set()},
+    # Staff search (/admin/tim-kiem/): every back-office role; what each finds is decided by
+    # admin.views.staff_search.staff_visibility (editors: articles; records only for field staff).
+    "staff_search": {"read": ALL_ROLES, "create": set(), "edit": set(), "delete": set()},
     # Departments, officials, localities, assignments, holidays: read by field staff, kept by leaders.
     "visit_reference": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER},
                         "edit": {ADMIN, LEADER}, "delete": {ADMIN, LEADER}},

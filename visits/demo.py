@@ -36,6 +36,7 @@ from .models import (
     VisitTopic,
     folded,
 )
+from .search_source import enqueue_visits
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "visits"
 REFERENCE_FILES = [("departments", "departments.csv"), ("officials", "officials.csv"),
@@ -279,6 +280,7 @@ def write_plans(plans, created_by=None, with_events=True, batch=500):
         _insert(VisitEvent, events, [VisitEvent.visit, VisitEvent.action, VisitEvent.from_state,
                                      VisitEvent.to_state, VisitEvent.comment, VisitEvent.created_at], batch)
         reset_sequences()
+        enqueue_visits(range(first_id, first_id + len(plans)))  # staff search, through the outbox
     return list(range(first_id, first_id + len(plans)))
 
 

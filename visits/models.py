@@ -19,8 +19,9 @@ from peewee import (
 )
 
 from admin.accounts import User
+from cms.db import database
 from cms.migrations import register
-from cms.models import BaseModel
+from cms.models import BaseModel, IndexTask, enqueue_index
 from cms.text import fold, nfc, normalize_tones
 from cms.timeutil import utcnow
 
@@ -45,6 +46,29 @@ def clean(text):
     return nfc(text or "").strip()
 
 
+# --- staff search: every change that alters a search document records outbox rows in its own
+# transaction (visits.search_source says which documents a visit has). Bulk writes that bypass
+# save() (visits.demo.write_plans) enqueue their rows themselves.
+
+def _enqueue_visits(visit_ids, action=IndexTask.UPSERT):
+    from .search_source import enqueue_visits
+    enqueue_visits(visit_ids, action=action)
+
+
+def _changed(model, *names):
+    """Whether a saved row's stored values differ from the model's for these fields (False when new)."""
+    if model.id is None:
+        return False
+    cls = type(model)
+    fields = [cls._meta.fields[name] for name in names]
+    stored = cls.select(*fields).where(cls.id == model.id).tuples().first()
+    if stored is None:
+        return False
+    current = tuple(getattr(model, f.object_id_name if isinstance(f, ForeignKeyField) else f.name)
+                    for f in fields)
+    return tuple(stored) != current
+
+
 class Department(BaseModel):
     """A department (phòng) of the Board."""
 
@@ -61,7 +85,13 @@ class Department(BaseModel):
 
     def save(self, *args, **kwargs):
         self.code, self.name = clean(self.code), clean(self.name)
-        return super().save(*args, **kwargs)
+        with database.atomic():
+            renamed = _changed(self, "name")
+            result = super().save(*args, **kwargs)
+            if renamed:  # its name is in its visits' documents
+                from .search_source import visits_of_department
+                _enqueue_visits(visits_of_department(self.id))
+            return result
 
 
 class Official(BaseModel):
@@ -87,7 +117,14 @@ class Official(BaseModel):
     def save(self, *args, **kwargs):
         self.code, self.full_name, self.title = clean(self.code), clean(self.full_name), clean(self.title)
         self.search_text = folded(self.full_name, self.title, self.code)
-        return super().save(*args, **kwargs)
+        with database.atomic():
+            # Its name is in its visits' documents; its department decides who sees them.
+            changed = _changed(self, "full_name", "department")
+            result = super().save(*args, **kwargs)
+            if changed:
+                from .search_source import visits_of_officials
+                _enqueue_visits(visits_of_officials([self.id]))
+            return result
 
 
 class Locality(BaseModel):
@@ -117,7 +154,28 @@ class Locality(BaseModel):
     def save(self, *args, **kwargs):
         self.code, self.name = clean(self.code), clean(self.name)
         self.search_text = folded(self.name, self.code)
-        return super().save(*args, **kwargs)
+        with database.atomic():
+            # Names are in the documents; the parent decides which filters find them.
+            changed = _changed(self, "name", "parent")
+            result = super().save(*args, **kwargs)
+            if changed:
+                from .search_source import visits_of_localities
+                _enqueue_visits(visits_of_localities(Locality.subtree_ids(self.id)))
+            return result
+
+    @classmethod
+    def subtree_ids(cls, locality_id):
+        """Ids of a locality and of every unit under it (one query)."""
+        children = {}
+        for lid, parent in cls.select(cls.id, cls.parent).tuples():
+            children.setdefault(parent, []).append(lid)
+        found, stack = [], [locality_id]
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.append(current)
+                stack.extend(children.get(current, []))
+        return found
 
 
 class Assignment(BaseModel):
@@ -198,7 +256,15 @@ class Visit(BaseModel):
         self.partners = clean(self.partners)
         self.plan_text = nfc(self.plan_text or "").strip()
         self.updated_at = utcnow()
-        return super().save(*args, **kwargs)
+        with database.atomic():
+            result = super().save(*args, **kwargs)
+            _enqueue_visits([self.id])
+            return result
+
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            _enqueue_visits([self.id], action=IndexTask.DELETE)
+            return super().delete_instance(*args, **kwargs)
 
 
 class VisitSearchText(BaseModel):
@@ -296,7 +362,15 @@ class VisitReport(BaseModel):
         self.proposals = nfc(self.proposals or "").strip()
         self.lessons = nfc(self.lessons or "").strip()
         self.updated_at = utcnow()
-        return super().save(*args, **kwargs)
+        with database.atomic():
+            result = super().save(*args, **kwargs)
+            enqueue_index("report", [self.visit_id])
+            return result
+
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            enqueue_index("report", [self.visit_id], action=IndexTask.DELETE)
+            return super().delete_instance(*args, **kwargs)
 
 
 class Attachment(BaseModel):
@@ -346,7 +420,15 @@ class FollowUp(BaseModel):
         self.responsible = clean(self.responsible)
         self.description = nfc(self.description or "").strip()
         self.note = nfc(self.note or "").strip()
-        return super().save(*args, **kwargs)
+        with database.atomic():
+            result = super().save(*args, **kwargs)
+            enqueue_index("followup", [self.id])
+            return result
+
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            enqueue_index("followup", [self.id], action=IndexTask.DELETE)
+            return super().delete_instance(*args, **kwargs)
 
 
 class ReviewMeeting(BaseModel):

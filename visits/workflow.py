@@ -24,6 +24,7 @@ from .models import (
     VisitTopic,
     folded,
 )
+from .search_source import enqueue_visits
 from .vocab import APPROVED, CANCELLED, DONE, DRAFT, RETURNED, SUBMITTED
 
 OWNER, REVIEWER = "owner", "reviewer"
@@ -159,6 +160,7 @@ def set_relations(visit, participant_ids, locality_ids, main_topic, other_topics
     if visit.main_topic != main_topic:
         visit.main_topic = main_topic
         Visit.update(main_topic=main_topic).where(Visit.id == visit.id).execute()
+    enqueue_visits([visit.id])  # people, places and topics are in the search documents
 
 
 def refresh_search_text(visit_id):
@@ -170,6 +172,7 @@ def refresh_search_text(visit_id):
     updated = VisitSearchText.update(text=text).where(VisitSearchText.visit == visit_id).execute()
     if not updated:
         VisitSearchText.insert(visit=visit_id, text=text).execute()
+    enqueue_visits([visit_id])  # the staff search index follows the same changes, through the outbox
 
 
 TEXT_FIELDS = ("title", "plan_text", "partners", "topics", "methods", "localities", "lead", "participants",

@@ -102,16 +102,7 @@ def locality_choices():
 
 
 def descendant_ids(locality_id):
-    rows = Locality.select(Locality.id, Locality.parent).tuples()
-    children = {}
-    for lid, parent in rows:
-        children.setdefault(parent, []).append(lid)
-    found, stack = [], [locality_id]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return found
+    return Locality.subtree_ids(locality_id)
 
 
 # --- filters ---------------------------------------------------------------------------------------

@@ -1,0 +1,270 @@
+"""Field visits as documents of the INTERNAL search index (search_index.sync's source protocol).
+
+Three sources, one per kind of document, each answering for its own ids:
+
+    "visit"     visit:<visit id>      the plan: title, plan text, partners, topics, methods, places, people
+    "report"    report:<visit id>     the visit's report (findings, proposals, lessons); one per visit
+    "followup"  followup:<item id>    one follow-up item (what, who, by when, its status)
+
+Every document carries its visit's facts, which staff search filters on and which role visibility
+depends on (visits.access.Scope, as visits.search.visible_in states it): `department` (the plan's
+department and every participant's), `officials` (lead and participants), `owner` (the account that
+created the visit), `localities` (each locality of the visit and every unit above it, so a filter
+on a district finds the visits to its communes), `topics`, `status` (the visit's state; a follow-up
+adds "fu_<its status>"), `date`/`date_to` (the visit's first and last day; a follow-up's due date).
+
+None of these documents ever goes to the public index: `load` answers for "internal" only, and
+search_index.sync refuses any kind the public schema does not allow (schema.ALLOWED_KINDS).
+
+`enqueue_visits(ids)` records outbox rows for every document of these visits; the models and the
+workflow call it in the transaction of each change (see visits.models).
+"""
+
+import hashlib
+from datetime import date, datetime, time
+
+from cms.models import IndexTask, enqueue_index
+
+from . import vocab
+from .models import FollowUp, Locality, Official, Visit, VisitLocality, VisitParticipant, VisitReport
+from .presenters import load_bundles
+
+KINDS = ("visit", "report", "followup")
+KIND_LABELS = {"article": "Bài viết", "visit": "Đợt đi cơ sở", "report": "Báo cáo kết quả",
+               "followup": "Việc cần theo dõi"}
+INDEX_NAME = "internal"  # the only index these sources feed
+BATCH = 500
+
+
+# --- the outbox --------------------------------------------------------------------------------------
+
+def follow_up_ids(visit_ids):
+    visit_ids = list(visit_ids)
+    ids = []
+    for start in range(0, len(visit_ids), BATCH):
+        ids += [fid for (fid,) in FollowUp.select(FollowUp.id)
+                .where(FollowUp.visit.in_(visit_ids[start:start + BATCH])).tuples()]
+    return ids
+
+
+def enqueue_visits(visit_ids, action=IndexTask.UPSERT):
+    """Outbox rows for the visit, report and follow-up documents of these visits (call inside the
+    transaction of the change; a deleted document is one whose source row is gone when applied)."""
+    visit_ids = sorted({int(v) for v in visit_ids if v is not None})
+    if not visit_ids:
+        return
+    enqueue_index("visit", visit_ids, action=action)
+    enqueue_index("report", visit_ids, action=action)
+    items = follow_up_ids(visit_ids)
+    if items:
+        enqueue_index("followup", items, action=action)
+
+
+def visits_of_officials(official_ids):
+    """Ids of the visits these officials lead or take part in."""
+    official_ids = list(official_ids)
+    led = Visit.select(Visit.id).where(Visit.lead.in_(official_ids))
+    joined = (VisitParticipant.select(VisitParticipant.visit)
+              .where(VisitParticipant.official.in_(official_ids)))
+    return sorted({vid for (vid,) in (led | joined).tuples()})
+
+
+def visits_of_localities(locality_ids):
+    return sorted({vid for (vid,) in VisitLocality.select(VisitLocality.visit)
+                   .where(VisitLocality.locality.in_(list(locality_ids))).tuples()})
+
+
+def visits_of_department(department_id):
+    """Visits whose plan is the department's or in which one of its officials takes part."""
+    own = Visit.select(Visit.id).where(Visit.department == department_id)
+    joined = (VisitParticipant.select(VisitParticipant.visit)
+              .join(Official, on=(VisitParticipant.official == Official.id))
+              .where(Official.department == department_id))
+    return sorted({vid for (vid,) in (own | joined).tuples()})
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+def _moment(day):
+    return datetime.combine(day, time(0, 0)) if isinstance(day, date) else day
+
+
+def _locality_paths():
+    """locality id -> ids of it and every unit above it (one query)."""
+    parents = dict(Locality.select(Locality.id, Locality.parent).tuples())
+    paths = {}
+    for lid in parents:
+        chain, current = [], lid
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        paths[lid] = chain
+    return paths
+
+
+def _facts(bundle, paths):
+    """The fields every document of this visit shares (filters and visibility)."""
+    visit = bundle.visit
+    localities = []
+    for loc in bundle.localities:
+        for lid in paths.get(loc.id, [loc.id]):
+            if lid not in localities:
+                localities.append(lid)
+    departments = sorted({visit.department_id} | bundle.participant_department_ids)
+    officials = sorted({visit.lead_id} | bundle.participant_ids)
+    return {
+        "status": visit.state,
+        "owner": str(visit.created_by_id or ""),
+        "department": " ".join(str(d) for d in departments),
+        "officials": " ".join(str(o) for o in officials),
+        "localities": " ".join(str(lid) for lid in localities),
+        "topics": " ".join(t.topic for t in bundle.topics),
+        "date": _moment(visit.start_date),
+        "date_to": _moment(visit.end_date),
+    }
+
+
+def _people_and_places(bundle):
+    return [", ".join(loc.name for loc in bundle.localities),
+            bundle.lead.full_name if bundle.lead else "",
+            ", ".join(p.full_name for p in bundle.participants),
+            bundle.department.name if bundle.department else ""]
+
+
+def visit_text(bundle):
+    visit = bundle.visit
+    return "\n".join(filter(None, [
+        visit.plan_text, visit.partners, ", ".join(t.label for t in bundle.topics),
+        vocab.codes_to_labels(visit.methods, vocab.METHOD_LABELS), *_people_and_places(bundle)]))
+
+
+def report_text(bundle):
+    report = bundle.report
+    return "\n".join(filter(None, [report.findings, report.proposals, report.lessons]))
+
+
+def follow_up_text(item):
+    official = item.official.full_name if item.official_id and item.official else ""
+    return "\n".join(filter(None, [item.description, item.responsible, official, item.note]))
+
+
+def _stamp(*parts):
+    return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _follow_up_stamp(visit_updated, item):
+    return _stamp(visit_updated.isoformat(), item.responsible, item.description, item.due_date, item.status,
+                  item.done_date, item.note, item.official_id)
+
+
+def _visit_doc(bundle, facts):
+    visit = bundle.visit
+    return dict(facts, key=f"visit:{visit.id}", kind="visit", title=visit.title, body=visit_text(bundle),
+                stamp=visit.updated_at.isoformat())
+
+
+def _report_doc(bundle, facts):
+    visit, report = bundle.visit, bundle.report
+    body = "\n".join([report_text(bundle), *_people_and_places(bundle)])
+    return dict(facts, key=f"report:{visit.id}", kind="report", title=f"Báo cáo: {visit.title}", body=body,
+                stamp=f"{visit.updated_at.isoformat()}|{report.updated_at.isoformat()}")
+
+
+def _follow_up_doc(bundle, facts, item):
+    visit = bundle.visit
+    body = "\n".join([follow_up_text(item), visit.title, *_people_and_places(bundle)])
+    due = _moment(item.due_date)
+    return dict(facts, key=f"followup:{item.id}", kind="followup", title=item.description[:300], body=body,
+                status=f"{visit.state} fu_{item.status}", date=due, date_to=due,
+                stamp=_follow_up_stamp(visit.updated_at, item))
+
+
+def _bundles(visit_ids):
+    """VisitBundles of these visits, a batch at a time."""
+    visit_ids = sorted(set(visit_ids))
+    for start in range(0, len(visit_ids), BATCH):
+        visits = list(Visit.select().where(Visit.id.in_(visit_ids[start:start + BATCH])))
+        yield from load_bundles(visits)
+
+
+def _answer(doc):
+    """A document for the internal index only: the public index gets None, always."""
+    return {INDEX_NAME: doc, "public": None}
+
+
+class _Source:
+    doc_type = None
+
+    def load(self, ids):
+        ids = [int(i) for i in ids]
+        docs = {doc_id: _answer(None) for doc_id in ids}
+        if ids:
+            paths = _locality_paths()
+            for doc_id, doc in self._documents(ids, paths):
+                docs[doc_id] = _answer(doc)
+        return docs
+
+
+class VisitSource(_Source):
+    doc_type = "visit"
+
+    def all_ids(self):
+        return [vid for (vid,) in Visit.select(Visit.id).order_by(Visit.id).tuples()]
+
+    def _documents(self, ids, paths):
+        for bundle in _bundles(ids):
+            yield bundle.visit.id, _visit_doc(bundle, _facts(bundle, paths))
+
+    def stamps(self, index_name):
+        if index_name != INDEX_NAME:
+            return {}
+        return {f"visit:{vid}": updated.isoformat()
+                for vid, updated in Visit.select(Visit.id, Visit.updated_at).tuples()}
+
+
+class ReportSource(_Source):
+    """Keyed by the visit's id (a visit has at most one report)."""
+
+    doc_type = "report"
+
+    def all_ids(self):
+        return [vid for (vid,) in VisitReport.select(VisitReport.visit).order_by(VisitReport.visit).tuples()]
+
+    def _documents(self, ids, paths):
+        for bundle in _bundles(ids):
+            if bundle.report is not None:
+                yield bundle.visit.id, _report_doc(bundle, _facts(bundle, paths))
+
+    def stamps(self, index_name):
+        if index_name != INDEX_NAME:
+            return {}
+        rows = VisitReport.select(VisitReport.visit, Visit.updated_at, VisitReport.updated_at).join(Visit)
+        return {f"report:{vid}": f"{visit_updated.isoformat()}|{report_updated.isoformat()}"
+                for vid, visit_updated, report_updated in rows.tuples()}
+
+
+class FollowUpSource(_Source):
+    doc_type = "followup"
+
+    def all_ids(self):
+        return [fid for (fid,) in FollowUp.select(FollowUp.id).order_by(FollowUp.id).tuples()]
+
+    def _documents(self, ids, paths):
+        wanted = set(ids)
+        visit_ids = [vid for (vid,) in FollowUp.select(FollowUp.visit).where(FollowUp.id.in_(ids)).tuples()]
+        for bundle in _bundles(visit_ids):
+            facts = _facts(bundle, paths)
+            for item in bundle.follow_ups:
+                if item.id in wanted:
+                    yield item.id, _follow_up_doc(bundle, facts, item)
+
+    def stamps(self, index_name):
+        if index_name != INDEX_NAME:
+            return {}
+        return {f"followup:{item.id}": _follow_up_stamp(item.visit.updated_at, item)
+                for item in FollowUp.select(FollowUp, Visit.updated_at).join(Visit)}
+
+
+def sources():
+    """The sources to register with search_index.init_app (next to cms's ArticleSource)."""
+    return [VisitSource(), ReportSource(), FollowUpSource()]
