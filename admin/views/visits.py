@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from admin import audit
 from admin.accounts import User
+from admin.auth import is_safe_next
 from cms.db import database
 from visits import vocab
 from visits.attachments import (
@@ -570,7 +571,7 @@ class VisitView(FieldModelView):
 # --- helpers shared by the plan form and the recorded change -----------------------------------------
 
 def _local(url):
-    return bool(url) and url.startswith("/") and not url.startswith("//") and "\\" not in url
+    return is_safe_next(url)  # no control characters either: "/\t/x" is "//x" to a browser
 
 
 def _visible(visit_id):

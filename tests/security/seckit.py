@@ -174,11 +174,20 @@ def location_of(response):
 
 
 def is_offsite(location):
-    """Would a browser leave the site following this Location? (scheme or host, tabs dropped)"""
+    """Would a browser following this Location leave the site (or run script)? Browsers drop tabs and
+    newlines, read backslashes as slashes, and for http(s) skip any number of slashes before the host."""
     cleaned = re.sub(r"[\x00-\x20]", "", location).replace("\\", "/")
-    parts = urlsplit(cleaned)
-    return bool(parts.scheme and parts.scheme not in ("http", "https")) or \
-        bool(parts.netloc and parts.netloc.split(":")[0] not in ("localhost", ""))
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", cleaned)
+    if scheme:
+        if scheme.group(1).lower() not in ("http", "https"):
+            return True  # javascript:, data:, ...
+        rest = cleaned[scheme.end():].lstrip("/")
+    elif cleaned.startswith("//"):
+        rest = cleaned.lstrip("/")
+    else:
+        return False  # a path on this site
+    host = urlsplit("//" + rest).hostname or ""
+    return host != "localhost"
 
 
 # --- the database as a whole ----------------------------------------------------------------------
