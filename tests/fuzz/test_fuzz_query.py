@@ -20,7 +20,7 @@ def with_examples(*values):
     return decorate
 
 
-@fuzz_settings(250)
+@fuzz_settings(120)
 @given(texts())
 @with_examples(*QUERY_EXAMPLES)
 def test_any_text_parses_builds_and_runs(site, text):
@@ -50,7 +50,7 @@ def test_nfc_and_nfd_queries_parse_alike(text):
 page_param = st.one_of(st.none(), st.integers(-10**30, 10**30).map(str), texts(max_fragments=3))
 
 
-@fuzz_settings(120)
+@fuzz_settings(80)
 @given(texts(), st.fixed_dictionaries({}, optional={
     "page": page_param, "per_page": page_param, "nam": page_param,
     "sort": st.one_of(st.sampled_from(["relevance", "date"]), texts(max_fragments=2)),
