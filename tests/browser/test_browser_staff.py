@@ -1,0 +1,113 @@
+"""The field-visit path in Chromium: a staff member (linked to a demo official) plans a visit and
+submits it; a leader, in another browser, approves it; the staff member writes the report with a
+follow-up item and confirms the visit done; it shows on the dashboards; then it is found again by
+the words of its report, typed without diacritics."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from browserkit import login, words
+from playwright.sync_api import expect
+
+TITLE = "Nắm tình hình củng cố chi bộ bản ở xã vùng cao"
+FINDING = "Chi bộ bản Xốp Mạt sinh hoạt đều, đã kết nạp 2 đảng viên trẻ."
+FOLLOW_UP = "Báo cáo kết quả tạo nguồn đảng viên ở bản Huồi Phuông"
+
+
+def _dates():
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    start = today - timedelta(days=today.weekday() + 14)  # a Monday two weeks ago or more
+    return today, start, start + timedelta(days=1)
+
+
+def test_plan_approve_report_dashboard_search(desktop, live_site, new_page):
+    today, start, end = _dates()
+    staff = desktop
+    login(staff, "chuyenvien", live_site.password)
+
+    # 1. Plan the visit.
+    staff.goto("/admin/visit/")
+    staff.get_by_role("link", name="Tạo", exact=True).click()
+    staff.wait_for_url("**/admin/visit/new/**")
+    staff.get_by_label("Tên đợt đi cơ sở").fill(TITLE)
+    expect(staff.locator("#lead option:checked")).to_contain_text("Phan Đình Tuấn")
+    commune = staff.locator("#localities option", has_text="Xã ").first
+    commune_name = words(commune.inner_text()).strip(" ▲")
+    staff.locator("#localities").select_option(value=commune.get_attribute("value"))
+    staff.get_by_label("Từ ngày").fill(start.strftime("%d/%m/%Y"))
+    staff.get_by_label("Đến ngày").fill(end.strftime("%d/%m/%Y"))
+    staff.locator("#main_topic").select_option(value="cung_co_co_so")
+    staff.get_by_label("Nắm tình hình", exact=True).check()
+    staff.get_by_label("Làm việc trực tiếp").check()
+    staff.get_by_label("Đối tượng làm việc").fill("Đảng ủy xã; bí thư các chi bộ bản")
+    staff.get_by_role("button", name="Lưu", exact=True).click()
+    staff.wait_for_url("**/admin/visit/details/**")
+    expect(staff.locator("h1")).to_have_text(TITLE)
+    expect(staff.locator(".badge.visit-state-draft")).to_be_visible()
+    expect(staff.locator("table.visit-fields").first).to_contain_text(commune_name)
+    details_url = staff.url
+
+    # 2. Submit it for approval.
+    staff.get_by_role("button", name="Trình duyệt kế hoạch").click()
+    expect(staff.locator(".alert", has_text="Đã thực hiện: Trình duyệt kế hoạch")).to_be_visible()
+    expect(staff.locator(".badge.visit-state-submitted")).to_be_visible()
+    expect(staff.get_by_role("button", name="Duyệt kế hoạch")).to_have_count(0)
+
+    # 3. The leader approves it, from another browser.
+    leader = new_page()
+    login(leader, "lanhdao", live_site.password)
+    leader.goto(details_url)
+    leader.get_by_label("Ý kiến (nếu có)").first.fill("Đồng ý, kết hợp kiểm tra sổ sách chi bộ.")
+    leader.get_by_role("button", name="Duyệt kế hoạch").click()
+    expect(leader.locator(".alert", has_text="Đã thực hiện: Duyệt kế hoạch")).to_be_visible()
+    expect(leader.locator(".badge.visit-state-approved")).to_be_visible()
+
+    # 4. The report, with a follow-up item already overdue.
+    staff.reload()
+    expect(staff.locator(".badge.visit-state-approved")).to_be_visible()
+    staff.get_by_role("link", name="Báo cáo, tệp, việc cần theo dõi").click()
+    staff.get_by_label("Kết quả, tình hình nắm được").fill(FINDING)
+    staff.get_by_label("Kiến nghị, đề xuất").fill("Đề nghị Huyện ủy hỗ trợ kinh phí sinh hoạt chi bộ.")
+    staff.get_by_label("Bài học kinh nghiệm").fill("Gửi đề cương trước cho xã một tuần.")
+    staff.get_by_role("button", name="Lưu báo cáo").click()
+    expect(staff.locator(".alert", has_text="Đã lưu báo cáo")).to_be_visible()
+    due = today - timedelta(days=3)
+    staff.get_by_label("Đơn vị, người thực hiện").fill("Đảng ủy xã")
+    staff.get_by_label("Nội dung cần làm").fill(FOLLOW_UP)
+    staff.get_by_label("Hạn (dd/mm/yyyy)").fill(due.strftime("%d/%m/%Y"))
+    staff.get_by_role("button", name="Thêm việc cần theo dõi").click()
+    expect(staff.locator(".alert", has_text="Đã thêm việc cần theo dõi")).to_be_visible()
+    expect(staff.locator(".overdue", has_text=FOLLOW_UP)).to_be_visible()
+
+    # 5. Done: the details page shows the report and the item.
+    staff.goto(details_url)
+    staff.get_by_role("button", name="Xác nhận đã thực hiện").click()
+    expect(staff.locator(".badge.visit-state-done")).to_be_visible()
+    report = staff.locator("section", has=staff.get_by_role("heading", name="Báo cáo kết quả"))
+    expect(report).to_contain_text(FINDING)
+    expect(staff.locator("tr.overdue", has_text=FOLLOW_UP)).to_be_visible()
+
+    # 6. The dashboards: the overdue item, the field days of the lead, the locality's last visit.
+    staff.goto("/admin/visit-dashboard/follow-ups")
+    row = staff.locator("table.overdue-list tr", has_text=FOLLOW_UP)
+    expect(row).to_contain_text("3 ngày")
+    expect(row.get_by_role("link", name=TITLE)).to_be_visible()
+    staff.goto(f"/admin/visit-dashboard/field-days?year={start.year}")
+    lead_row = staff.locator("table.field-days tbody tr", has_text="Phan Đình Tuấn")
+    assert int(lead_row.locator("td").nth(2).inner_text()) >= 2
+    staff.goto("/admin/visit-dashboard/months")
+    expect(staff.locator("body")).to_contain_text(start.strftime("%m/%Y"))
+    # The leader sees it on the main dashboard's overdue count too.
+    leader.goto("/admin/visit-dashboard/follow-ups")
+    expect(leader.locator("table.overdue-list tr", has_text=FOLLOW_UP)).to_be_visible()
+
+    # 7. Found again by the words of its report, typed without diacritics, from the visit list's
+    # search box (the staff search screen at /admin/tim-kiem/ did not exist when this was written).
+    staff.goto("/admin/visit/")
+    search = staff.locator("input[name=search]")
+    search.fill("xop mat")
+    search.press("Enter")
+    staff.wait_for_url(re.compile(r"search=xop"))
+    expect(staff.get_by_role("link", name=TITLE)).to_be_visible()
+    assert staff.locator("table.model-list tbody tr").count() == 1
