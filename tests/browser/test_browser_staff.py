@@ -1,7 +1,7 @@
 """The field-visit path in Chromium: a staff member (linked to a demo official) plans a visit and
 submits it; a leader, in another browser, approves it; the staff member writes the report with a
 follow-up item and confirms the visit done; it shows on the dashboards; then it is found again by
-the words of its report, typed without diacritics."""
+the words of its report, typed without diacritics, in the staff search screen and the visit list."""
 
 import re
 from datetime import datetime, timedelta
@@ -102,8 +102,20 @@ def test_plan_approve_report_dashboard_search(desktop, live_site, new_page):
     leader.goto("/admin/visit-dashboard/follow-ups")
     expect(leader.locator("table.overdue-list tr", has_text=FOLLOW_UP)).to_be_visible()
 
-    # 7. Found again by the words of its report, typed without diacritics, from the visit list's
-    # search box (the staff search screen at /admin/tim-kiem/ did not exist when this was written).
+    # 7. Found again by the words of its report, typed without diacritics, in the staff search
+    # screen; the result is marked and leads back to the visit.
+    staff.goto("/admin/tim-kiem/")
+    staff.get_by_label("Từ khóa").fill("xop mat")
+    staff.get_by_role("button", name="Tìm kiếm").click()
+    staff.wait_for_url(re.compile(r"q=xop"))
+    results = staff.locator(".search-result")
+    hit = results.filter(has_text="Xốp Mạt").first
+    expect(hit).to_be_visible()
+    assert {m.lower() for m in hit.locator(".snippet mark").all_inner_texts()} >= {"xốp", "mạt"}
+    hit.get_by_role("link").first.click()
+    expect(staff.locator("h1")).to_contain_text(TITLE)
+
+    # And from the visit list's own search box.
     staff.goto("/admin/visit/")
     search = staff.locator("input[name=search]")
     search.fill("xop mat")

@@ -1,0 +1,71 @@
+"""axe-core (bundled by axe-playwright-python, no network) on the main public pages at both widths
+and on the back office's main screens: no violation of impact "serious" or "critical"."""
+
+import pytest
+from browserkit import login, serious_violations
+
+from conftest import DESKTOP, PHONE
+
+ARTICLE = "/bai-viet/tap-huan-nghiep-vu-cong-tac-to-chuc-cho-can-bo-cap-xa-sau-sap-xep"
+PUBLIC_PAGES = {
+    "home": ("/", 200),
+    "category": ("/chuyen-muc/xay-dung-dang", 200),
+    "article": (ARTICLE, 200),
+    "search results": ("/tim-kiem?q=c%C3%A1n+b%E1%BB%99", 200),
+    "search, nothing found": ("/tim-kiem?q=xyzqwv", 200),
+    "404": ("/bai-viet/khong-co-bai-nay", 404),
+    "login": ("/dang-nhap", 200),
+}
+BACK_OFFICE = {
+    "dashboard": "/admin/",
+    "article list": "/admin/article/",
+    "article new": "/admin/article/new/",
+    "article edit": "/admin/article/edit/?id=1",
+    "visit list": "/admin/visit/",
+    "visit form": "/admin/visit/new/",
+    "visit details": "/admin/visit/details/?id=1",
+    "visit report": "/admin/visit/report/1",
+    "visit dashboards": "/admin/visit-dashboard/",
+    "visits per month": "/admin/visit-dashboard/months",
+    "field days": "/admin/visit-dashboard/field-days",
+    "coverage": "/admin/visit-dashboard/coverage",
+    "overdue follow-ups": "/admin/visit-dashboard/follow-ups",
+    "staff search": "/admin/tim-kiem/?q=can+bo",
+}
+
+
+@pytest.fixture(scope="module")
+def axe_context(browser, live_site):
+    """One logged-in admin browser for the back-office screens (CSP bypassed only so that axe's
+    script can be injected; the pages' own scripts run under whatever policy they are sent)."""
+    context = browser.new_context(viewport=DESKTOP, base_url=live_site.base_url, bypass_csp=True)
+    page = context.new_page()
+    login(page, "quantri", live_site.password)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("name", list(PUBLIC_PAGES))
+def test_public_page_has_no_serious_violations(browser, live_site, name, width):
+    path, status = PUBLIC_PAGES[name]
+    context = browser.new_context(viewport=DESKTOP if width == "desktop" else PHONE,
+                                  base_url=live_site.base_url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        response = page.goto(path)
+        assert response.status == status
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", list(BACK_OFFICE))
+def test_back_office_screen_has_no_serious_violations(axe_context, name):
+    page = axe_context
+    response = page.goto(BACK_OFFICE[name])
+    if name == "staff search" and response.status == 404:
+        pytest.skip("the staff search screen /admin/tim-kiem/ does not exist yet")
+    assert response.status == 200, page.url
+    assert "/dang-nhap" not in page.url
+    assert serious_violations(page) == []
