@@ -21,7 +21,11 @@ SQLITE_PRAGMAS = {
 def open_database(url):
     """A peewee Database for a sqlite:/// or postgresql:// URL (connection not opened yet)."""
     if url.startswith("sqlite:///"):
-        return SqliteDatabase(url[len("sqlite:///"):], pragmas=SQLITE_PRAGMAS, timeout=10)
+        # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, waiting busy_timeout for
+        # it. A deferred one that reads, then writes, fails at once with "database is locked" when
+        # another process committed in between (SQLite cannot wait there): seen under bench/soak.py.
+        return SqliteDatabase(url[len("sqlite:///"):], pragmas=SQLITE_PRAGMAS, timeout=10,
+                              lock_type="IMMEDIATE")
     if url.startswith(("postgresql://", "postgres://")):
         # Pooled: "a connection per request" borrows one instead of opening one (~7 ms each).
         return PooledPostgresqlDatabase(max_connections=32, stale_timeout=300,
