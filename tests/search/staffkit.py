@@ -6,9 +6,11 @@ official of department A: field staff), loner (a staff account linked to no offi
 
 Visits, each with words found nowhere else (SECRETS), so a leak shows by a word:
 - `a`      department A's, to Xã Nậm Cắn (under Huyện Kỳ Sơn), done, with a report and a follow-up;
-- `b`      department B's, to Huyện Diễn Châu, approved, with a report and a follow-up;
+- `b`      department B's, to Huyện Diễn Châu, approved, with a report and a follow-up; recorded by the
+           editor_staff account (so that account sees it as its creator, though it belongs to A);
 - `joint`  department B's plan led by an official of B, joined by one of A, to Huyện Kỳ Sơn: both see it;
-- `b_draft` department B's draft, created by staff_b, led by an official with no account.
+- `b_draft` department B's draft, led by an official with no account, recorded by the loner account
+           (no longer linked to an official: it sees no visit, not even the one it created).
 """
 
 import html
@@ -104,14 +106,14 @@ def build_world():
                         ["kiem_tra", "cong_tac_can_bo"], vocab.DONE, users["staff_a"].id,
                         "Kiểm tra tổ chức cơ sở đảng, mô hình vuôngxoe của Ủy ban nhân dân xã."),
         "b": make_visit(o["b"], "Nắm tình hình Đảng bộ huyện Diễn Châu", date(2025, 6, 2), [dienchau],
-                        ["nam_tinh_hinh"], vocab.APPROVED, users["staff_b"].id,
+                        ["nam_tinh_hinh"], vocab.APPROVED, users["editor_staff"].id,
                         "Nắm tình hình mô hình nuôi cá tầm của Ủy ban nhân dân huyện."),
         "joint": make_visit(o["b"], "Khảo sát vùng chè huyện Kỳ Sơn", date(2025, 9, 15), [kyson],
                             ["khao_sat", "kiem_tra"], vocab.SUBMITTED, users["staff_b"].id,
                             "Khảo sát vùng chè Shan tuyết, làm việc với Ủy ban nhân dân huyện.",
                             participants=[o["a2"]]),
         "b_draft": make_visit(o["b2"], "Dự thảo đi cơ sở Tỉnh ủy", date(2025, 12, 1), [province],
-                              ["huong_dan"], vocab.DRAFT, users["staff_b"].id,
+                              ["huong_dan"], vocab.DRAFT, users["loner"].id,
                               "Hướng dẫn trồng mắc ca ở các xã."),
     }
     add_report(visits["a"], "Đảng bộ xã trồng sâm Ngọc Linh dưới tán rừng.", "Ủy ban huyện hỗ trợ giống.")

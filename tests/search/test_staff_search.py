@@ -87,7 +87,7 @@ def result_links(body):
 ALL_VISITS = ("a", "b", "joint", "b_draft")
 SEES = {
     "admin": ALL_VISITS, "leader": ALL_VISITS,
-    "staff_a": ("a", "joint"), "staff_a2": ("a", "joint"), "editor_staff": ("a", "joint"),
+    "staff_a": ("a", "joint"), "staff_a2": ("a", "joint"), "editor_staff": ("a", "b", "joint"),
     "staff_b": ("b", "joint", "b_draft"),
     "editor": (), "loner": (),
 }
