@@ -275,6 +275,23 @@ class User:
             return False
         return "Đã thực hiện" in page.text
 
+    def save_again(self, kind, object_id, path, field_name, content_for):
+        """Open the edit form at `path` (the form with `field_name`), send it back with new content
+        (`content_for(marker)`) and the rest as the page gave it; record the outcome."""
+        page = self.get(path, kind=f"{self.kind} form")
+        form = page and form_with(page.text, field_name)
+        if form is None:
+            return
+        marker = self.markers.next()
+        content = content_for(marker)
+        response = self.post(path, form.data(**content), expect=(200, 302), kind=f"{self.kind} save")
+        if response is None:
+            self.journal.attempt(kind, object_id, content, marker)
+        elif response.status == 302:
+            self.journal.ack(kind, object_id, content, marker, label=f"{kind} saved")
+        else:
+            self.journal.count(f"{kind} save refused")
+
     def run(self):
         try:
             self.loop()
@@ -371,19 +388,7 @@ class Editor(User):
 
     def edit(self, article_id):
         path = f"/admin/article/edit/?id={article_id}"
-        page = self.get(path, kind="editor form")
-        form = page and form_with(page.text, "title")
-        if form is None:
-            return
-        marker = self.markers.next()
-        content = self._content(marker)
-        response = self.post(path, form.data(**content), expect=(200, 302), kind="editor save")
-        if response is None:
-            self.journal.attempt("article", article_id, content, marker)
-        elif response.status == 302:
-            self.journal.ack("article", article_id, content, marker, label="article saved")
-        else:
-            self.journal.count("article save refused")
+        self.save_again("article", article_id, path, "title", self._content)
 
     def publish(self, article_id):
         page = self.get(f"/admin/article/edit/?id={article_id}", kind="editor form")
@@ -474,21 +479,10 @@ class Staff(User):
             self.journal.ack("visit", visit_id, state="done", label="visit done")
 
     def report(self, visit_id):
-        path = f"/admin/visit/report/{visit_id}"
-        page = self.get(path, kind="staff form")
-        form = page and form_with(page.text, "findings")
-        if form is None:
-            return
-        marker = self.markers.next()
-        content = {"findings": f"Kết quả {marker}: xã kết nạp thêm đảng viên mới.",
-                   "proposals": f"Kiến nghị {marker}: hỗ trợ tạo nguồn.", "lessons": f"Bài học {marker}."}
-        response = self.post(path, form.data(**content), expect=(200, 302), kind="staff save")
-        if response is None:
-            self.journal.attempt("report", visit_id, content, marker)
-        elif response.status == 302:
-            self.journal.ack("report", visit_id, content, marker, label="report saved")
-        else:
-            self.journal.count("report save refused")
+        def content(marker):
+            return {"findings": f"Kết quả {marker}: xã kết nạp thêm đảng viên mới.",
+                    "proposals": f"Kiến nghị {marker}: hỗ trợ tạo nguồn.", "lessons": f"Bài học {marker}."}
+        self.save_again("report", visit_id, f"/admin/visit/report/{visit_id}", "findings", content)
 
 
 # --- the checks ------------------------------------------------------------------------------------
