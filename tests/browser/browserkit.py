@@ -1,9 +1,20 @@
 """Helpers for the browser tests: layout checks, logging in through the real form, axe-core."""
 
+import os
 import re
 
 from axe_playwright_python.sync_playwright import Axe
 
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SKIP_REASON = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # The network is closed: no background look-ups of Google hosts, only the loopback server.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 BLOCKING_IMPACTS = ("serious", "critical")
 _axe = Axe()
 
