@@ -37,6 +37,9 @@ def _run_search(per_page):
     except IndexUnavailable:
         current_app.logger.exception("public search index unavailable")
         return None, [], "unavailable"
+    except Exception:  # damaged index files fail inside Whoosh (struct, zlib, block errors)
+        current_app.logger.exception("public search index damaged")
+        return None, [], "unavailable"
     # The index gives ids; the database decides what is public right now, and in what order.
     by_id = {a.id: a for a in Article.public().where(Article.id.in_(found.ids))} if found.ids else {}
     articles = [by_id[i] for i in found.ids if i in by_id]

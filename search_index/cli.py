@@ -6,12 +6,12 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from peewee import PeeweeException
 
 from cms.db import database
 from cms.models import IndexTask
 from cms.timeutil import utcnow
 
-from .store import IndexUnavailable
 from .sync import apply_pending, check, rebuild, repair
 
 OUTBOX_KEEP_DAYS = 30
@@ -45,9 +45,11 @@ def index_check_command(fix):
                 if fix:
                     apply_pending(store, service.sources)
                 drift = check(store, service.sources)
-            except IndexUnavailable as exc:
+            except PeeweeException:
+                raise  # the database, not the index: nothing to rebuild
+            except Exception as exc:  # missing, or damaged files failing inside Whoosh
                 problems += 1
-                click.echo(f"Chỉ mục {name}: không dùng được ({exc}).")
+                click.echo(f"Chỉ mục {name}: không dùng được ({exc or type(exc).__name__}).")
                 if fix:
                     count = rebuild(store, service.sources)
                     click.echo(f"  Đã dựng lại: {count} tài liệu.")
