@@ -283,7 +283,9 @@ def describe(keys, user, words):
     for key in keys:
         row = rows.get(key)
         if row is not None:
-            row.snippet = make_snippet(row.text, words)
+            # a record's parts (plan, partners, places, people...) are lines: shown as one, separated
+            text = row.text if row.kind == "article" else " · ".join(filter(None, row.text.split("\n")))
+            row.snippet = make_snippet(text, words)
             shown.append(row)
     return shown
 
