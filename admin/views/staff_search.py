@@ -19,7 +19,7 @@ from cms.models import Article, Category
 from cms.timeutil import to_local
 from search_index import IndexUnavailable, staff_search
 from search_index.internal import Filters
-from search_index.query import MAX_QUERY_CHARS
+from search_index.query import MAX_QUERY_CHARS, clean_input
 from search_index.snippets import make_snippet
 from visits import vocab
 from visits.access import scope_for
@@ -158,7 +158,7 @@ def read_criteria(args, records):
     notices = []
     if len(text) > MAX_QUERY_CHARS:
         notices.append(f"Từ khóa quá dài: chỉ dùng {MAX_QUERY_CHARS} ký tự đầu để tìm.")
-    criteria = Criteria(text=text[:MAX_QUERY_CHARS * 4], errors=errors, notices=notices)
+    criteria = Criteria(text=clean_input(text), errors=errors, notices=notices)  # what is searched
     criteria.kind = _choice_arg(args, "kind", "Loại", kind_choices(records), errors)
     criteria.state = _choice_arg(args, "state", "Trạng thái", state_choices(records), errors)
     criteria.sort = _choice_arg(args, "sort", "Cách sắp xếp", SORTS, errors) or "relevance"
