@@ -23,6 +23,13 @@ from .text import fold, nfc, normalize_tones, slugify
 from .timeutil import utcnow
 
 _SYLLABLE_RE = re.compile(r"\w+")
+# A cover image is a path on this site or an http(s) address: never javascript:, data: or a
+# protocol-relative //host, and nothing that could leave the attribute it is written into.
+_IMAGE_URL_RE = re.compile(r"^(/(?![/\\])|https?://)[^\s\"'<>\\`]*$", re.IGNORECASE)
+
+
+def is_safe_image_url(url):
+    return not url or bool(_IMAGE_URL_RE.match(url))
 
 
 class BaseModel(Model):
@@ -223,6 +230,9 @@ class Article(BaseModel):
         self.body = nfc(self.body or "")
         self.author = nfc(self.author or "").strip()
         self.source = nfc(self.source or "").strip()
+        self.cover_image = (self.cover_image or "").strip()
+        if not is_safe_image_url(self.cover_image):
+            self.cover_image = ""  # the editor's form says why; imports and scripts lose it silently
         self.body_html = render_markdown(self.body)
         self.search_text = " " + " ".join(search_words(
             " ".join((self.title, self.lead, self.author, self.source, self.body)))) + " "

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cms.db import database
 from cms.markup import render_markdown
-from cms.models import Article, Category, search_words, unique_slug
+from cms.models import Article, Category, is_safe_image_url, search_words, unique_slug
 from cms.text import slugify
 from cms.timeutil import format_datetime, utcnow
 from search_index import IndexUnavailable, staff_search
@@ -41,6 +41,12 @@ from ..media import UploadError, save_upload
 from ..permissions import STAFF, article_visible_to, can, can_edit_article, role_of
 from ..search_access import visibility_for
 from .base import LiveFilterEqual, SecureModelView, changed_fields
+
+
+def _safe_cover(form, field):
+    if not is_safe_image_url((field.data or "").strip()):
+        raise ValidationError("Ảnh đại diện phải là đường dẫn trên trang (bắt đầu bằng /) hoặc một địa chỉ "
+                              "http:// hay https:// (không dấu cách, không dấu nháy).")
 
 
 def _category_options():
@@ -114,7 +120,7 @@ class ArticleView(SecureModelView):
         "body": {"label": "Nội dung (Markdown)"},
         "author": {"label": "Tác giả (ký tên cuối bài)"},
         "source": {"label": "Nguồn"},
-        "cover_image": {"label": "Ảnh đại diện (đường dẫn)"},
+        "cover_image": {"label": "Ảnh đại diện (đường dẫn)", "validators": [_safe_cover]},
         "featured": {"label": "Tin nổi bật"},
         "published_at": {"label": "Thời điểm đăng (dd/mm/yyyy HH:MM, giờ Việt Nam)"},
     }

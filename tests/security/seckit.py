@@ -68,6 +68,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "
 # element itself was injected. (A form field's value or a meta description may carry input: escaped.)
 ACTIVE_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "style",
                "link", "svg", "math"}
+TEXT_ATTRIBUTES = {"title", "alt", "value", "content", "aria-label", "placeholder"}  # shown as text
 SAFE_JS_URLS = {"javascript:void(0)"}  # Flask-Admin's own tab links
 
 
@@ -91,7 +92,7 @@ class _ScriptFinder(HTMLParser):
         self._check(tag, attrs)
 
     def _check(self, tag, attrs):
-        joined = " ".join(f"{name}={value}" for name, value in attrs)
+        joined = " ".join(f"{name}={value}" for name, value in attrs if name not in TEXT_ATTRIBUTES)
         from_input = MARK in joined
         names = {name for name, _ in attrs}
         if from_input and (tag in ACTIVE_TAGS or (tag == "meta" and "http-equiv" in names)):
