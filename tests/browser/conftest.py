@@ -3,9 +3,10 @@
 per role), on SQLite or on TEST_DATABASE_URL.
 
 Without Chromium every test here is skipped with the reason below; `.ci/run` installs it.
-The server and the browser are built once for the whole folder (package scope).
+The server and the browser are started once for the whole folder and stopped when it is done.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -30,55 +31,94 @@ def _needs_chromium():
 class LiveSite:
     """The running site: its base URL, the accounts' password, and the process serving it."""
 
-    def __init__(self, process, port, password, data_dir):
-        self.process, self.port, self.password, self.data_dir = process, port, password, data_dir
-        self.base_url = f"http://127.0.0.1:{port}"
+    def __init__(self, tmp_path_factory):
+        data_dir = tmp_path_factory.mktemp("browser-site")
+        self.data_dir = data_dir / "data"
+        env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        self.log = open(data_dir / "server.log", "w+")  # noqa: SIM115 -- closed by stop()
+        self.process = subprocess.Popen([sys.executable, str(HERE / "liveserver.py"), str(self.data_dir)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                        text=True, env=env)
+        line = self.process.stdout.readline()
+        if not line.startswith("READY "):
+            self.stop()
+            raise RuntimeError(f"the browser-test server did not start: {line!r}\n{self.server_log()}")
+        _, port, extra = line.split(" ", 2)
+        self.port, self.password = int(port), json.loads(extra)["password"]
+        self.base_url = f"http://127.0.0.1:{self.port}"
 
-    def url(self, path):
-        return self.base_url + path
+    def server_log(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()[-4000:]
+
+    def stop(self):
+        """Closing its stdin ends the server process (it also ends when this process dies)."""
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
 
 
-@pytest.fixture(scope="package")
+class Chromium:
+    def __init__(self):
+        from playwright.sync_api import sync_playwright
+        self.playwright = sync_playwright().start()
+        # launch() gives every run a fresh temporary user-data dir, removed on close.
+        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                       headless=True)
+
+    def stop(self):
+        self.browser.close()
+        self.playwright.stop()
+
+
+# The server and the browser live from the first test of this folder to its last one. Not a
+# session fixture: on PostgreSQL the server shares TEST_DATABASE_URL with the rest of the suite,
+# which empties that database for every test, so it must be gone before the next folder starts
+# (pytest's "package" scope needs an __init__.py, which the suite's flat imports do not use).
+_RUNNING = {}
+
+
+def _shut_down():
+    for name in ("browser", "site"):
+        running = _RUNNING.pop(name, None)
+        if running is not None:
+            running.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if nextitem is None or HERE not in Path(nextitem.path).parents:
+        _shut_down()
+    return result
+
+
+def pytest_sessionfinish(session):
+    _shut_down()
+
+
+@pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
     if not chromium_available():
         pytest.skip(SKIP_REASON)
-    import json
-    data_dir = tmp_path_factory.mktemp("browser-site")
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    log = open(data_dir / "server.log", "w+")  # noqa: SIM115 -- closed at teardown
-    process = subprocess.Popen([sys.executable, str(HERE / "liveserver.py"), str(data_dir / "data")],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
-                               env=env)
-    line = process.stdout.readline()
-    if not line.startswith("READY "):
-        process.kill()
-        process.wait()
-        log.seek(0)
-        raise RuntimeError(f"the browser-test server did not start: {line!r}\n{log.read()[-4000:]}")
-    _, port, extra = line.split(" ", 2)
-    site = LiveSite(process, int(port), json.loads(extra)["password"], data_dir / "data")
-    site.log = log
-    yield site
-    process.stdin.close()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    if "site" not in _RUNNING:
+        _RUNNING["site"] = LiveSite(tmp_path_factory)
+    return _RUNNING["site"]
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser():
     if not chromium_available():
         pytest.skip(SKIP_REASON)
-    from playwright.sync_api import sync_playwright
-    playwright = sync_playwright().start()
-    # launch() gives every run a fresh temporary user-data dir, removed on close.
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    yield chromium
-    chromium.close()
-    playwright.stop()
+    if "browser" not in _RUNNING:
+        _RUNNING["browser"] = Chromium()
+    return _RUNNING["browser"].browser
 
 
 def _new_page(browser, live_site, viewport):
