@@ -135,7 +135,8 @@ class IndexStore:
 
     def set_position(self, value, path=None):
         path = path or self.current_dir()
-        temporary = path / (POSITION_FILE + ".tmp")
+        # A name of its own: another process may be writing its position at the same moment.
+        temporary = path / f"{POSITION_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
         temporary.write_text(str(int(value)))
         os.replace(temporary, path / POSITION_FILE)
 
