@@ -1,12 +1,13 @@
 """What every back-office view shares: login, the role rules of admin.permissions, audit, transactions."""
 
 import flask_admin.helpers
-from flask import abort, has_request_context, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_login import current_user
+from peewee import OperationalError
 
-from cms.db import database
+from cms.db import database, storage_failure
 
 from .. import audit
 from ..auth import is_safe_next
@@ -79,6 +80,11 @@ class SecureModelView(ModelView):
             abort(403)
         return None
 
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        if sort_column is not None and sort_column not in self._sortable_columns:
+            sort_column = None  # ?sort=N of a column that cannot be sorted: Flask-Admin fails with a 500
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
     def _get_filter_groups(self):
         self._refresh_filters_cache()  # LiveFilterEqual options stay current
         return super()._get_filter_groups()
@@ -88,27 +94,38 @@ class SecureModelView(ModelView):
             return self.can_delete and can(self.area, "delete")
         return super().is_action_allowed(name)
 
+    def handle_view_exception(self, exc):
+        """A locked database or a full disk: say so in Vietnamese (Flask-Admin shows English)."""
+        message = storage_failure(exc)
+        if message:
+            flash(message, "error")
+            return True
+        return super().handle_view_exception(exc)
+
     # --- every change in one transaction with its audit entry --------------------------------
+    def _in_transaction(self, change, *args):
+        """Run a Flask-Admin change in one transaction; rolled back when it reports failure. A
+        transaction that cannot even begin (database locked, disk full) is reported like a failed
+        change: the form is shown again with the message."""
+        try:
+            with database.atomic() as transaction:
+                result = change(*args)
+                if not result:
+                    transaction.rollback()
+                return result
+        except OperationalError as exc:
+            if not self.handle_view_exception(exc):
+                raise
+            return False
+
     def create_model(self, form):
-        with database.atomic() as transaction:
-            model = super().create_model(form)
-            if not model:
-                transaction.rollback()
-            return model
+        return self._in_transaction(super().create_model, form)
 
     def update_model(self, form, model):
-        with database.atomic() as transaction:
-            ok = super().update_model(form, model)
-            if not ok:
-                transaction.rollback()
-            return ok
+        return self._in_transaction(super().update_model, form, model)
 
     def delete_model(self, model):
-        with database.atomic() as transaction:
-            ok = super().delete_model(model)
-            if not ok:
-                transaction.rollback()
-            return ok
+        return self._in_transaction(super().delete_model, model)
 
     def after_model_change(self, form, model, is_created):
         audit.record("create" if is_created else "update", self.audit_type or self.area, model,

@@ -24,18 +24,18 @@ class DashboardView(AdminIndexView):
     def index(self):
         articles = Article.select(Article, Category).join(Category)
         own = Article.owner_id == current_user.id
-        pending = articles.where(Article.status == Article.PENDING)
-        if role_of() == STAFF:
-            pending = pending.where(own)
         now = utcnow()
+        pending = articles.where(Article.status == Article.PENDING)
+        scheduled = articles.where((Article.status == Article.PUBLISHED) & (Article.published_at > now))
+        if role_of() == STAFF:  # staff see only their own articles, not others' embargoed ones
+            pending = pending.where(own)
+            scheduled = scheduled.where(own)
         return self.render(
             "admin/dashboard.html",
             my_drafts=list(articles.where(own & (Article.status == Article.DRAFT))
                            .order_by(Article.updated_at.desc()).limit(LIST_SIZE)),
             pending=list(pending.order_by(Article.updated_at.desc()).limit(LIST_SIZE)),
-            scheduled=list(articles.where((Article.status == Article.PUBLISHED)
-                                          & (Article.published_at > now))
-                           .order_by(Article.published_at).limit(LIST_SIZE)),
+            scheduled=list(scheduled.order_by(Article.published_at).limit(LIST_SIZE)),
             published=list(Article.public(now).limit(LIST_SIZE)),
             can_review=can("article", "publish"),
         )
