@@ -2,7 +2,7 @@
 and on the back office's main screens: no violation of impact "serious" or "critical"."""
 
 import pytest
-from browserkit import DESKTOP, PHONE, login, serious_violations
+from browserkit import DESKTOP, PHONE, horizontal_overflow, login, serious_violations
 
 ARTICLE = "/bai-viet/tap-huan-nghiep-vu-cong-tac-to-chuc-cho-can-bo-cap-xa-sau-sap-xep"
 PUBLIC_PAGES = {
@@ -71,3 +71,17 @@ def test_back_office_screen_has_no_serious_violations(axe_context, name):
     assert response.status == 200, page.url
     assert "/dang-nhap" not in page.url
     assert serious_violations(page) == []
+
+
+def test_back_office_screens_fit_a_phone(new_page, live_site):
+    """Wide tables scroll inside their own focusable region; the page itself never sideways."""
+    page = new_page(PHONE)
+    login(page, "quantri", live_site.password)
+    too_wide = {}
+    for name in ("dashboard", "article list", "visit list", "visit form", "visit dashboards",
+                 "field days", "coverage", "overdue follow-ups"):
+        page.goto(BACK_OFFICE[name])
+        overflow = horizontal_overflow(page)
+        if overflow > 0:
+            too_wide[name] = overflow
+    assert too_wide == {}
