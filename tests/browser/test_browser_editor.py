@@ -89,3 +89,5 @@ def test_editor_writes_with_preview_uploads_publishes(desktop, live_site, new_pa
     reader.get_by_role("link", name="Quỳ Hợp", exact=True).click()
     reader.wait_for_url("**/the/quy-hop")
     expect(reader.get_by_role("link", name=TITLE).first).to_be_visible()
+    # No script failed and nothing was refused by the Content-Security-Policy, on either side.
+    assert page.errors == [] and reader.errors == []

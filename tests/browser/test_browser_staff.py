@@ -123,3 +123,4 @@ def test_plan_approve_report_dashboard_search(desktop, live_site, new_page):
     staff.wait_for_url(re.compile(r"search=xop"))
     expect(staff.get_by_role("link", name=TITLE)).to_be_visible()
     assert staff.locator("table.model-list tbody tr").count() == 1
+    assert staff.errors == [] and leader.errors == []
