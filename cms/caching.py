@@ -10,26 +10,36 @@
 """
 
 import atexit
+import gzip
 import hashlib
 import threading
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import current_app, g, make_response, request, session
 from peewee import fn
+from werkzeug.http import http_date
+from werkzeug.wrappers import Request
 
+from . import models
 from .db import database
 from .models import Article, SiteState
 
-MAX_ENTRIES = 3000
+MAX_BYTES = 24 * 1024 * 1024  # per process: compressed bodies, ~4,000 article pages
+NOT_STORED_HEADERS = {"content-length", "set-cookie", "date", "etag", "last-modified",
+                      "content-encoding"}
 
 
 class PageCache:
-    def __init__(self, max_entries=MAX_ENTRIES):
+    """Finished responses (headers as sent, body gzip-compressed once), bounded in bytes."""
+
+    def __init__(self, max_bytes=MAX_BYTES):
         self._entries = OrderedDict()
         self._lock = threading.Lock()
-        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.size = 0
 
     def get(self, key):
         with self._lock:
@@ -40,28 +50,80 @@ class PageCache:
 
     def put(self, key, entry):
         with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old["gzip"])
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self.size += len(entry["gzip"])
+            while self.size > self.max_bytes and len(self._entries) > 1:
+                _, evicted = self._entries.popitem(last=False)
+                self.size -= len(evicted["gzip"])
+
+    def __len__(self):
+        return len(self._entries)
 
     def clear(self):
         with self._lock:
             self._entries.clear()
+            self.size = 0
 
 
+class _ValidatorQuery:
+    """current_validator's SQL, built by peewee once per process; each call only binds `now`."""
+
+    _SENTINEL = datetime(1900, 1, 1, 0, 0, 0, 1)
+
+    def __init__(self):
+        newest = (Article.select(fn.MAX(Article.published_at))
+                  .where(Article.is_public_expr(self._SENTINEL)))
+        query = (SiteState.select(SiteState.version, SiteState.changed_at, newest.alias("newest"))
+                 .where(SiteState.id == 1))
+        self.sql, params = query.sql()
+        self.params = list(params)
+        self.now_at = self.params.index(Article.published_at.db_value(self._SENTINEL))
+
+    def run(self):
+        params = list(self.params)
+        params[self.now_at] = Article.published_at.db_value(models.utcnow())  # the public rule's clock
+        return database.execute_sql(self.sql, params).fetchone()
+
+
+_validator_queries = {}
 
 
 def current_validator():
     """(site version, time of last change, newest publish time already passed), in one query."""
-    newest = Article.select(fn.MAX(Article.published_at)).where(Article.is_public_expr())
-    row = (SiteState.select(SiteState.version, SiteState.changed_at, newest.alias("newest"))
-           .where(SiteState.id == 1).tuples().first())
+    backend = type(database.obj)
+    query = _validator_queries.get(backend)
+    if query is None:
+        query = _validator_queries[backend] = _ValidatorQuery()
+    row = query.run()
     if row is None:
+        newest = Article.select(fn.MAX(Article.published_at)).where(Article.is_public_expr())
         return 0, None, newest.scalar()
     version, changed_at, newest_value = row
-    # A subquery's value comes back raw (text on SQLite); read it as the column would.
-    return version, changed_at, Article.published_at.python_value(newest_value)
+    # Raw values (text on SQLite): read them as the columns would.
+    return (version, SiteState.changed_at.python_value(changed_at),
+            Article.published_at.python_value(newest_value))
+
+
+def page_key(host_url, path, args, key_args):
+    """The cache key of a page: host (pages carry absolute URLs, and a forged Host header must
+    not decide them for everyone else), path, and only the query arguments the page depends on
+    (made-up ones such as ?utm_... share the entry instead of evicting hot pages)."""
+    parts = [f"{name}={args.get(name, '')[:300]}" for name in key_args]
+    return f"{host_url}{path}?{'&'.join(parts)}"
+
+
+def entity_tag(key, validator):
+    version, _, newest = validator
+    return hashlib.sha1(f"{key}|{version}|{newest}".encode()).hexdigest()[:24]
+
+
+def last_modified(validator):
+    _, changed_at, newest = validator
+    modified = max([t for t in (changed_at, newest) if t is not None], default=None)
+    return modified.replace(microsecond=0) if modified is not None else None
 
 
 class ViewCounter:
@@ -109,14 +171,25 @@ def init_app(app):
     app.extensions["page_cache"] = PageCache()
     app.extensions["view_counter"] = counter = ViewCounter()
     atexit.register(counter.flush)
+    # Registered before the other after-request hooks, so it runs after them (Flask runs them
+    # in reverse): what it stores is the response as sent (compressed, every header set).
+    app.after_request(_store_finished_page)
+    app.wsgi_app = FastPageMiddleware(app.wsgi_app, app)
 
 
 def _is_logged_in():
     return "_user_id" in session
 
 
-def cached_page(view):
-    """Serve a public GET page from the cache when nothing it shows has changed."""
+def cached_page(view=None, *, key_args=("page",), depends_on=None):
+    """Serve a public GET page from the cache when nothing it shows has changed.
+
+    `key_args`: the query arguments the page depends on (the search page: q, filters, sort).
+    `depends_on(app)`: a string naming the state of anything else the page shows, beyond the
+    database's site version (the search index's generation)."""
+    if view is None:
+        return lambda v: cached_page(v, key_args=key_args, depends_on=depends_on)
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         if request.method != "GET" or _is_logged_in():
@@ -124,37 +197,138 @@ def cached_page(view):
             response.headers["Cache-Control"] = "private, no-cache"
             _count_view()
             return response
-        version, changed_at, newest = current_validator()
-        # Keyed on what the page depends on (path and page number), so made-up query strings
-        # (?utm_...) share the entry instead of forcing renders and evicting hot pages.
-        # The host is part of the key: pages carry absolute URLs (canonical, feeds, sitemap), and a
-        # forged Host header must not decide them for everyone else.
-        path = f"{request.host_url}{request.path}?page={request.args.get('page', 1, type=int)}"
-        tag = hashlib.sha1(f"{path}|{version}|{newest}".encode()).hexdigest()[:24]
-        key = (path, tag)
-        page_cache = current_app.extensions["page_cache"]
-        entry = page_cache.get(key)
-        if entry is None:
+        validator = request.environ.get("cms.page_validator") or current_validator()
+        key = page_key(request.host_url, request.path, request.args, key_args)
+        if depends_on is not None:
+            key += "|" + depends_on(current_app)
+        tag = entity_tag(key, validator)
+        entry = current_app.extensions["page_cache"].get((key, tag))
+        if entry is not None:  # (a reader with a session cookie: the middleware left it to us)
+            if entry["article_id"]:
+                current_app.extensions["view_counter"].record(entry["article_id"])
+            gzipped = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+            response = make_response(entry["gzip"] if gzipped else gzip.decompress(entry["gzip"]),
+                                     entry["status"])
+            response.headers.extend(entry["headers"])
+            if gzipped:
+                response.headers["Content-Encoding"] = "gzip"
+        else:
             response = make_response(view(*args, **kwargs))
-            if response.status_code != 200 or response.direct_passthrough:
+            _count_view()
+            if g.get("page_not_cacheable"):  # e.g. search with the index behind: no validator
+                response.headers["Cache-Control"] = "no-cache"
                 return response
-            entry = {"body": response.get_data(), "mimetype": response.mimetype,
-                     "headers": [(k, v) for k, v in response.headers.items()
-                                 if k.lower() not in ("content-length", "set-cookie")],
-                     "article_id": g.get("article_viewed")}
-            page_cache.put(key, entry)
-        if entry["article_id"]:
-            current_app.extensions["view_counter"].record(entry["article_id"])
-        response = make_response(entry["body"])
-        for name, value in entry["headers"]:
-            response.headers[name] = value
+            if depends_on is not None:  # the view may have changed it (search catches up first)
+                key = page_key(request.host_url, request.path, request.args, key_args)
+                key += "|" + depends_on(current_app)
+                tag = entity_tag(key, validator)
+            if response.status_code == 200 and not response.direct_passthrough:
+                g.page_cache_store = (key, tag)
         response.set_etag(tag, weak=True)
-        modified = max([t for t in (changed_at, newest) if t is not None], default=None)
+        modified = last_modified(validator)
         if modified is not None:
-            response.last_modified = modified.replace(microsecond=0)
+            response.last_modified = modified
         response.headers["Cache-Control"] = "public, no-cache"  # always revalidate: never stale
         return response.make_conditional(request)
+    wrapper.page_cache_key = (tuple(key_args), depends_on)
     return wrapper
+
+
+def _store_finished_page(response):
+    marker = g.pop("page_cache_store", None)
+    if marker is None or response.status_code != 200 or response.direct_passthrough:
+        return response
+    key, tag = marker
+    body = response.get_data()
+    if response.headers.get("Content-Encoding") != "gzip":
+        body = gzip.compress(body, compresslevel=6)
+    headers = [(name, value) for name, value in response.headers.items()
+               if name.lower() not in NOT_STORED_HEADERS]
+    if not any(name.lower() == "vary" for name, _ in headers):
+        headers.append(("Vary", "Accept-Encoding"))
+    current_app.extensions["page_cache"].put((key, tag), {
+        "status": response.status_code, "headers": headers, "gzip": body,
+        "article_id": g.get("article_viewed")})
+    return response
+
+
+class FastPageMiddleware:
+    """Answers anonymous GETs of cached pages before Flask: the validator query, a dictionary
+    lookup and the stored bytes. Requests with a cookie of ours (a session: maybe logged in) and
+    every miss go to Flask, whose cached_page renders and stores the page.
+
+    The database connection opened here is left open for the thread's next request: opening
+    one (and its PRAGMAs on SQLite) costs more than the rest of a cache hit."""
+
+    def __init__(self, wsgi_app, flask_app):
+        self.wsgi_app = wsgi_app
+        self.flask_app = flask_app
+        self.cookie_names = {flask_app.config.get("SESSION_COOKIE_NAME", "session"),
+                             flask_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")}
+
+    def _has_our_cookie(self, environ):
+        cookies = environ.get("HTTP_COOKIE")
+        if not cookies:
+            return False
+        names = {part.split("=", 1)[0].strip() for part in cookies.split(";")}
+        return bool(names & self.cookie_names)
+
+    def __call__(self, environ, start_response):
+        page_cache = self.flask_app.extensions["page_cache"]
+        if (environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not len(page_cache)
+                or self._has_our_cookie(environ)):
+            return self.wsgi_app(environ, start_response)
+        try:
+            database.connect(reuse_if_open=True)
+            validator = current_validator()
+        except Exception:  # let Flask meet the database problem and answer it properly
+            return self.wsgi_app(environ, start_response)
+        environ["cms.page_validator"] = validator
+        request_ = Request(environ)
+        page = page_cache_key_of(self.flask_app, request_)
+        if page is None:
+            return self.wsgi_app(environ, start_response)
+        key_args, depends_on = page
+        key = page_key(request_.host_url, request_.path, request_.args, key_args)
+        if depends_on is not None:
+            key += "|" + depends_on(self.flask_app)
+        tag = entity_tag(key, validator)
+        entry = page_cache.get((key, tag))
+        if entry is None:
+            return self.wsgi_app(environ, start_response)
+        if entry["article_id"]:
+            self.flask_app.extensions["view_counter"].record(entry["article_id"])
+        headers = list(entry["headers"])
+        headers.append(("ETag", f'W/"{tag}"'))
+        modified = last_modified(validator)
+        if modified is not None:
+            headers.append(("Last-Modified", http_date(modified.replace(tzinfo=UTC))))
+        if request_.if_none_match.contains_weak(tag) or (
+                not request_.if_none_match and modified is not None
+                and request_.if_modified_since is not None
+                and modified.replace(tzinfo=UTC) <= request_.if_modified_since):
+            headers = [(n, v) for n, v in headers if n.lower() not in ("content-type",)]
+            start_response("304 NOT MODIFIED", headers)
+            return []
+        body = entry["gzip"]
+        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower():
+            headers.append(("Content-Encoding", "gzip"))
+        else:
+            body = gzip.decompress(body)
+        headers.append(("Content-Length", str(len(body))))
+        start_response(f"{entry['status']} OK", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def page_cache_key_of(flask_app, request_):
+    """(key arguments, depends_on) of the cached view this URL routes to, or None."""
+    adapter = flask_app.url_map.bind_to_environ(request_.environ)
+    try:
+        endpoint, _ = adapter.match(request_.path, method="GET")
+    except Exception:  # 404, redirect, method not allowed: Flask answers those
+        return None
+    view = flask_app.view_functions.get(endpoint)
+    return getattr(view, "page_cache_key", None)
 
 
 def _count_view():

@@ -90,11 +90,16 @@ def article(slug):
         related=_related(item))
 
 
+RELATED_HTML_CHARS = 4000
+
+
 def _related(article):
     """Up to 5 public articles most alike in content (from the public index, cached there)."""
     try:
+        # The opening says what an article is about (and reading all of it costs time).
+        opening = html_to_text(article.body_html[:RELATED_HTML_CHARS])
         ids = public_search(catch_up=False).related(
-            article.id, " ".join([article.title, article.lead, html_to_text(article.body_html)]))
+            article.id, " ".join([article.title, article.lead, opening]))
     except IndexUnavailable:
         return []  # search being down must not take the article page with it
     except Exception:  # nor any failure inside Whoosh (one assertion was seen under load)

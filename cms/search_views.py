@@ -1,10 +1,11 @@
 """Public search: the /tim-kiem page and the /api/search JSON API (published articles only)."""
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
-from search_index import IndexUnavailable, public_search
+from search_index import IndexUnavailable, public_index_is_current, public_index_state, public_search
 from search_index.snippets import make_snippet
 
+from .caching import cached_page
 from .markup import html_to_text
 from .models import Article
 from .site import category_tree
@@ -36,10 +37,14 @@ def _run_search(per_page):
                                        year=year, sort=sort, now=utcnow())
     except IndexUnavailable:
         current_app.logger.exception("public search index unavailable")
+        g.page_not_cacheable = True
         return None, [], "unavailable"
     except Exception:  # damaged index files fail inside Whoosh (struct, zlib, block errors)
         current_app.logger.exception("public search index damaged")
+        g.page_not_cacheable = True
         return None, [], "unavailable"
+    if not public_index_is_current():  # another process holds the writer: results may lag
+        g.page_not_cacheable = True
     # The index gives ids; the database decides what is public right now, and in what order.
     by_id = {a.id: a for a in Article.public().where(Article.id.in_(found.ids))} if found.ids else {}
     articles = [by_id[i] for i in found.ids if i in by_id]
@@ -50,7 +55,11 @@ def _snippet(article, terms):
     return make_snippet(" ".join([article.lead, html_to_text(article.body_html)]), terms)
 
 
+SEARCH_ARGS = ("q", "page", "sort", "chuyen-muc", "nam")
+
+
 @bp.route("/tim-kiem")
+@cached_page(key_args=SEARCH_ARGS, depends_on=public_index_state)
 def search_page():
     found, articles, error = _run_search(PER_PAGE)
     results = [(article, _snippet(article, found.terms)) for article in articles] if found else []
@@ -63,6 +72,7 @@ def search_page():
 
 
 @bp.route("/api/search")
+@cached_page(key_args=SEARCH_ARGS + ("per_page",), depends_on=public_index_state)
 def search_api():
     per_page = _int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
     found, articles, error = _run_search(per_page)

@@ -71,6 +71,27 @@ def public_search(catch_up=True):
     return service.public
 
 
+def public_index_is_current():
+    """True when the public index has applied every outbox row (a result page may be cached)."""
+    from peewee import fn
+
+    from cms.models import IndexTask
+
+    store = search_service().stores["public"]
+    newest = IndexTask.select(fn.MAX(IndexTask.id)).scalar() or 0
+    return store.exists() and store.position() >= newest
+
+
+def public_index_state(app):
+    """Names the public index's current state (directory and commit generation): any commit,
+    repair or rebuild changes it, so a page cached with it cannot show an older index."""
+    store = app.extensions["search"].stores["public"]
+    try:
+        return f"{store.current_dir().name}:{store.index().latest_generation()}"
+    except Exception:  # missing or unreadable: the page says so, and is not cached
+        return "unavailable"
+
+
 def staff_search():
     """The internal index's search (back office only), caught up with the outbox first."""
     service = search_service()
@@ -80,4 +101,5 @@ def staff_search():
     return service.internal
 
 
-__all__ = ["IndexUnavailable", "init_app", "public_search", "search_service", "staff_search"]
+__all__ = ["IndexUnavailable", "init_app", "public_index_is_current", "public_index_state", "public_search",
+           "search_service", "staff_search"]

@@ -19,7 +19,8 @@ from .query import Or
 from .store import IndexUnavailable
 
 RELATED_CACHE_SECONDS = 300
-RELATED_MAX_SHARE = 0.1  # key words in more of the documents than this are left out...
+RELATED_MAX_SHARE = 0.03  # key words in more of the documents than this are left out...
+RELATED_TEXT_CHARS = 2000  # an article's opening says what it is about; the rest costs time
 RELATED_MIN_CEILING = 50  # ...counted from this many: a small site keeps every word (and is cheap)
 
 
@@ -243,7 +244,8 @@ class PublicSearch:
         articles: they say nothing of the topic, and scoring them reads nearly every posting."""
         reader = searcher.reader()
         ceiling = max(RELATED_MIN_CEILING, RELATED_MAX_SHARE * reader.doc_count())
-        candidates = searcher.key_terms_from_text("body_f", text, numterms=numterms * 4,
+        candidates = searcher.key_terms_from_text("body_f", text[:RELATED_TEXT_CHARS],
+                                                  numterms=numterms * 4,
                                                   normalize=False)
         return [(word, weight) for word, weight in candidates
                 if reader.doc_frequency("body_f", word) <= ceiling][:numterms]

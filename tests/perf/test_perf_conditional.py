@@ -88,8 +88,9 @@ def test_two_changes_in_the_same_second_do_not_leave_a_date_only_client_stale(wo
     assert "Lần sửa thứ hai" in response.get_data(as_text=True)
 
 
-def test_pages_not_cached_carry_no_validator(workers, world):
-    """Search results are not cached: no ETag, so no 304 can ever hide new results."""
+def test_search_pages_carry_no_validator_while_the_index_is_unavailable(workers, world):
+    """Search results are cached only from an index that is up to date (tests/search/
+    test_search_cache.py): here it is missing, so no ETag, and no 304 can hide results later."""
     client = workers.a.test_client()
     response = client.get("/tim-kiem?q=dang+vien")
     assert response.status_code == 200

@@ -74,7 +74,8 @@ def count_queries(worker, pages):
     return counts
 
 
-CACHED = {"home", "category", "article", "tag", "rss", "category rss", "sitemap"}
+CACHED = {"home", "category", "article", "tag", "rss", "category rss", "sitemap", "search",
+          "search, no diacritics", "search api"}  # search results: tests/search/test_search_cache.py
 
 
 def test_query_counts_are_fixed_and_small_at_10_and_1000_articles(app):
