@@ -45,7 +45,21 @@ def open_database(url):
 
 
 def storage_failure(exc):
-    """The Vietnamese explanation when `exc` is a locked database or a full disk, else None."""
+    """The Vietnamese explanation when `exc` is a locked database or a full disk, else None.
+
+    The exceptions it was raised from count too: after a COMMIT that failed on a full disk, SQLite has
+    already rolled back, and the rollback peewee then tries fails ("no transaction is active")."""
+    seen = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        message = _storage_failure(exc)
+        if message:
+            return message
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _storage_failure(exc):
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return DISK_FULL_MESSAGE
     if not isinstance(exc, OperationalError):
