@@ -59,6 +59,25 @@ class Media(BaseModel):
         return f"![{self.title or 'Ảnh'}]({self.url('article')})"
 
 
+# Markup inside an image or document makes a polyglot: a file that a browser or a viewer might also
+# read as HTML or script. "<script" is looked for everywhere; shorter signs only where browsers sniff
+# (the first 1 KB), where an ordinary photo's bytes cannot be mistaken for them by chance.
+_MARKUP_ANYWHERE = (b"<script", b"<iframe", b"<?php", b"<!doctype html")
+_MARKUP_AT_START = (b"<html", b"<svg", b"<body", b"<head", b"<img", b"javascript:")
+
+
+def looks_like_markup(data):
+    lowered = data.lower()
+    return any(sign in lowered for sign in _MARKUP_ANYWHERE) or \
+        any(sign in lowered[:1024] for sign in _MARKUP_AT_START)
+
+
+def clean_file_name(name):
+    """The last part of a client's file name (either slash), without control characters, NFC."""
+    name = "".join(ch for ch in (name or "") if ord(ch) >= 32 and ord(ch) != 127)
+    return nfc(name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+
+
 def _open_checked(data):
     if not data:
         raise UploadError("Tệp rỗng (0 byte).")
@@ -76,8 +95,12 @@ def _open_checked(data):
         image.load()
     except UploadError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own limit, met before ours can be checked
+        raise UploadError("Ảnh có kích thước điểm ảnh quá lớn.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UploadError("Tệp không phải ảnh hợp lệ (JPEG, PNG hoặc WebP).") from exc
+    if looks_like_markup(data):  # a real image that is also a page or a script: a polyglot
+        raise UploadError("Ảnh có chứa mã HTML hoặc mã lệnh (tệp ghép): không nhận.")
     return image, kind
 
 
@@ -107,7 +130,7 @@ def save_upload(app, data, original_name="", title="", user=None):
             _save_rendition(image, kind, path, width)
             written.append(path)
         return Media.create(
-            file_name=relative.as_posix(), original_name=nfc(Path(original_name).name)[:255],
+            file_name=relative.as_posix(), original_name=clean_file_name(original_name)[:255],
             title=nfc(title or "")[:300], content_type=content_type, width=image.width,
             height=image.height, size_bytes=len(data), uploaded_by=user.id if user else None)
     except Exception as exc:

@@ -8,15 +8,16 @@ generated names and are served only by the back office's permission-checked down
 """
 
 import io
+import re
 import uuid
 import zipfile
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from admin.media import clean_file_name, looks_like_markup
 from cms.config import uploads_dir
 from cms.db import storage_failure
-from cms.text import nfc
 from cms.timeutil import utcnow
 
 from .models import Attachment
@@ -36,6 +37,8 @@ KINDS = {
     "webp": ("webp", "image/webp", "Ảnh WebP"),
 }
 ACCEPTED_TEXT = "PDF, Word (.docx), Excel (.xlsx), ảnh JPEG/PNG/WebP"
+# Actions a PDF viewer would run by itself: scripts, launching programs, submitting forms.
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|SubmitForm|ImportData)(?![A-Za-z])")
 
 
 class AttachmentError(ValueError):
@@ -83,13 +86,22 @@ def _image_kind(data):
             probe.verify()
     except AttachmentError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own limit, met before ours can be checked
+        raise AttachmentError("Ảnh có kích thước điểm ảnh quá lớn.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise AttachmentError(f"Chỉ nhận: {ACCEPTED_TEXT}.") from exc
     return kind
 
 
 def detect_kind(data):
     """The kind of `data` (a key of KINDS), or AttachmentError saying why it is refused."""
+    kind = _kind_of(data)
+    if looks_like_markup(data):  # a real document or image that is also a page or a script
+        raise AttachmentError("Tệp có chứa mã HTML hoặc mã lệnh (tệp ghép): không nhận.")
+    return kind
+
+
+def _kind_of(data):
     if not data:
         raise AttachmentError("Tệp rỗng (0 byte).")
     if len(data) > MAX_ATTACHMENT_BYTES:
@@ -97,6 +109,8 @@ def detect_kind(data):
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise AttachmentError("Tệp PDF không hoàn chỉnh (thiếu phần kết thúc).")
+        if _PDF_ACTIVE.search(data):
+            raise AttachmentError("Không nhận tệp PDF có mã lệnh tự chạy (JavaScript, mở chương trình).")
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _office_kind(data)
@@ -120,7 +134,7 @@ def save_attachment(app, visit, data, original_name, user):
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         target.write_bytes(data)
-        name = nfc(Path((original_name or "").replace("\\", "/")).name)[:200] or f"tep-dinh-kem.{ext}"
+        name = clean_file_name(original_name)[:200] or f"tep-dinh-kem.{ext}"
         return Attachment.create(visit=visit.id, file_name=relative.as_posix(), original_name=name,
                                  kind=kind, content_type=content_type, size_bytes=len(data),
                                  uploaded_by=user.id if user else None)
