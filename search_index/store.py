@@ -49,12 +49,23 @@ class IndexStore:
         return Path(os.path.realpath(self.link)) if self.link.exists() else None
 
     def exists(self):
-        """True when the index in use can at least be found (a corrupt one may still fail to open)."""
-        current = self.current_dir()
-        try:
-            return current is not None and whoosh_index.exists_in(str(current))
-        except Exception:  # unreadable table of contents: as good as missing
-            return False
+        """True when the index in use can at least be found (a corrupt one may still fail to open).
+
+        Asked again after a moment before saying no: while another process commits, the table of
+        contents this one just listed can be replaced and deleted under it (seen under bench/soak.py).
+        """
+        for attempt in range(3):
+            current = self.current_dir()
+            if current is None:
+                return False
+            try:
+                if whoosh_index.exists_in(str(current)):
+                    return True
+            except Exception:  # unreadable table of contents: as good as missing, if it stays so
+                pass
+            if attempt < 2:
+                time.sleep(0.02)
+        return False
 
     def _new_dir(self):
         self.base_dir.mkdir(parents=True, exist_ok=True)
