@@ -156,15 +156,14 @@ def _is_archive(path):
 
 
 # --- backup ------------------------------------------------------------------------------------------
-def _backup_sqlite(url, target):
-    source_path = _sqlite_path(url)
-    if not source_path.exists():
-        raise BackupError(f"Không thấy tệp cơ sở dữ liệu {source_path}.")
-    source = sqlite3.connect(source_path, timeout=30)
-    destination = sqlite3.connect(target)
+def _sqlite_copy(source_uri, destination, failure):
+    """Copy one SQLite database into another through the online backup API, then check the copy;
+    returns the copy's applied migrations. pages=-1: the whole database in one step, from one read
+    snapshot (other connections keep writing meanwhile: WAL readers never block writers)."""
+    source = sqlite3.connect(source_uri, uri=True, timeout=30)
+    destination = sqlite3.connect(destination, timeout=30)
     try:
         source.execute("PRAGMA busy_timeout = 30000")
-        # pages=-1: the whole database in one step, from one read snapshot (writers go on in WAL).
         source.backup(destination, pages=-1)
         migrations = _applied_migrations(destination)
         check = destination.execute("PRAGMA integrity_check").fetchone()[0]
@@ -172,8 +171,15 @@ def _backup_sqlite(url, target):
         destination.close()
         source.close()
     if check != "ok":
-        raise BackupError(f"Bản sao cơ sở dữ liệu không toàn vẹn: {check}.")
+        raise BackupError(f"{failure}: {check}.")
     return migrations
+
+
+def _backup_sqlite(url, target):
+    source_path = _sqlite_path(url)
+    if not source_path.exists():
+        raise BackupError(f"Không thấy tệp cơ sở dữ liệu {source_path}.")
+    return _sqlite_copy(source_path.resolve().as_uri(), target, "Bản sao cơ sở dữ liệu không toàn vẹn")
 
 
 def _backup_postgresql(url, target):
@@ -306,16 +312,8 @@ def _restore_sqlite(url, source_file):
         database.close()
     target = _sqlite_path(url)
     target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{source_file}?mode=ro&immutable=1", uri=True)
-    destination = sqlite3.connect(target, timeout=30)
-    try:
-        source.backup(destination, pages=-1)
-        check = destination.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        destination.close()
-        source.close()
-    if check != "ok":
-        raise BackupError(f"Cơ sở dữ liệu sau khi khôi phục không toàn vẹn: {check}.")
+    _sqlite_copy(Path(source_file).resolve().as_uri() + "?mode=ro&immutable=1", target,
+                 "Cơ sở dữ liệu sau khi khôi phục không toàn vẹn")
 
 
 def _restore_postgresql(url, source_file):

@@ -13,12 +13,12 @@ import selectors
 import sqlite3
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent / "admin"))
+sys.path.insert(0, str(HERE.parent / "search"))
 
 from backoffice import (  # noqa: E402
     PASSWORD,
@@ -30,6 +30,7 @@ from backoffice import (  # noqa: E402
     login,
     text_of,
 )
+from searchkit import connected  # noqa: E402
 
 from cms.db import database  # noqa: E402
 
@@ -38,19 +39,6 @@ __all__ = ["PASSWORD", "admin_token", "article_form", "csrf_from", "flashes", "i
            "child_env", "created_id", "api_slugs", "read_line", "flask_command"]
 
 ADMIN_USER = "quantri"
-
-
-@contextmanager
-def connected():
-    """A database connection for the block: the one already open, or one of our own."""
-    opened_here = database.is_closed()
-    if opened_here:
-        database.connect()
-    try:
-        yield database
-    finally:
-        if opened_here and not database.is_closed():
-            database.close()
 
 
 def sqlite_problems(path):
