@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.reading import TermNotFound
 
 from cms.timeutil import utcnow
 
@@ -52,46 +52,49 @@ def count_matches(searcher, query, excluded=frozenset()):
 RESCORE_POOL = 100  # adjacency boosts are weighed for this many best plain matches
 
 
-class DocnumsQuery(wq.Query):
-    """Matches the given top-level document numbers (and scores nothing): ANDed with a phrase,
-    the phrase's positions are read for those documents only, not for every document."""
+def adjacency_bonus(searcher, docnums, phrases):
+    """{docnum: extra score} for the candidates where a phrase of `phrases` ([(field, words,
+    boost)]) stands: its words' own scores in that field times the boost, which is what Whoosh's
+    Phrase query would add. Read from the words' postings at those documents only: a Phrase query
+    would check positions in every document that has all the words (most of them, for common
+    syllables)."""
+    bonus = dict.fromkeys(docnums, 0.0)
+    for sub, offset in searcher.leaf_searchers():
+        size = sub.doc_count_all()
+        local = sorted(d - offset for d in docnums if offset <= d < offset + size)
+        if not local:
+            continue
+        reader = sub.reader()
+        for field_name, words, boost in phrases:
+            try:
+                matchers = [reader.postings(field_name, word,
+                                            scorer=sub.weighting.scorer(sub, field_name, word))
+                            for word in words]
+            except TermNotFound:
+                continue
+            for docnum in local:
+                positions, score = [], 0.0
+                for matcher in matchers:
+                    if matcher.is_active() and matcher.id() < docnum:
+                        matcher.skip_to(docnum)
+                    if not matcher.is_active() or matcher.id() != docnum:
+                        break
+                    positions.append(set(matcher.value_as("positions")))
+                    score += matcher.score()
+                else:
+                    if any(all(start + i in positions[i] for i in range(1, len(positions)))
+                           for start in positions[0]):
+                        bonus[docnum + offset] += boost * score
+    return bonus
 
-    def __init__(self, top_searcher, docnums):
-        self._top = top_searcher
-        self._docnums = sorted(docnums)
 
-    def __eq__(self, other):
-        return self is other
-
-    def __hash__(self):
-        return id(self)
-
-    def estimate_size(self, ixreader):
-        return len(self._docnums)
-
-    def estimate_min_size(self, ixreader):
-        return len(self._docnums)
-
-    def docs(self, searcher, deleted=None):
-        return iter(self._local(searcher))
-
-    def _local(self, searcher):
-        offset = next((off for sub, off in self._top.leaf_searchers() if sub is searcher), 0)
-        size = searcher.doc_count_all()
-        return [d - offset for d in self._docnums if offset <= d < offset + size]
-
-    def matcher(self, searcher, context=None):
-        local = self._local(searcher)
-        return ListMatcher(local, all_weights=0.0) if local else NullMatcher()
-
-
-def ranked_page(searcher, matching, boost, excluded, page, per_page, by_date=False):
+def ranked_page(searcher, matching, phrases, excluded, page, per_page, by_date=False):
     """(exact total, docnums of the page) for `matching`, without the `excluded` docnums.
 
     One scoring pass counts every match (no block skipping, so the total is exact and does not
-    change with the page) and keeps the best RESCORE_POOL; the `boost` query (adjacency phrases)
-    is then evaluated on those candidates only, and adds to their scores. Pages past the pool
-    follow the plain scores."""
+    change with the page) and keeps the best RESCORE_POOL; the adjacency `phrases` are then
+    weighed on those candidates only (adjacency_bonus). Pages past the pool follow the plain
+    scores."""
     limit = page * per_page
     options = {"mask": excluded} if excluded else {}
     if by_date:
@@ -102,10 +105,9 @@ def ranked_page(searcher, matching, boost, excluded, page, per_page, by_date=Fal
     results = searcher.search(matching, limit=max(limit, RESCORE_POOL), optimize=False, **options)
     total = len(results)
     scores = {hit.docnum: hit.score for hit in results}
-    if boost is not None and scores:
-        candidates = DocnumsQuery(searcher, list(scores)[:RESCORE_POOL])
-        for hit in searcher.search(wq.And([candidates, boost]), limit=None, optimize=False):
-            scores[hit.docnum] += hit.score
+    if phrases and scores:
+        for docnum, extra in adjacency_bonus(searcher, list(scores)[:RESCORE_POOL], phrases).items():
+            scores[docnum] += extra
     order = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))
     return total, order[(page - 1) * per_page:limit]
 
@@ -168,8 +170,8 @@ class PublicSearch:
             matching = user_query.build(parsed, require_all, adjacency=False)
             if restriction is not None:
                 matching = restricted(matching, restriction)
-            boost = user_query.adjacency_query(parsed) if require_all else None
-            result.total, docnums = ranked_page(searcher, matching, boost, scheduled, page,
+            phrases = user_query.adjacency_phrases(parsed) if require_all else []
+            result.total, docnums = ranked_page(searcher, matching, phrases, scheduled, page,
                                                 per_page, by_date=sort == "date")
             if result.total:
                 result.partial = not require_all

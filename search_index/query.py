@@ -148,6 +148,27 @@ def adjacency_query(parsed, title_field="title", body_field="body"):
     return Or(phrases)
 
 
+def adjacency_phrases(parsed, title_field="title", body_field="body"):
+    """What adjacency_query weighs, as plain data: [(field, [words], boost)], for scoring a few
+    candidate documents from their postings (see public.adjacency_bonus)."""
+    loose_words = [c.tokens[0] for c in parsed.clauses if not c.quoted]
+    if len(loose_words) < 2:
+        return []
+    runs = [loose_words[i:i + 2] for i in range(len(loose_words) - 1)]
+    if len(loose_words) > 2:
+        runs.append(loose_words)
+    phrases = []
+    for run in runs:
+        words = [word for token, parts in run for word in (parts or [token])]
+        folded = [folded_form(word) for word in words]
+        phrases += [(title_field + "_f", folded, PHRASE_BOOST), (body_field + "_f", folded, PHRASE_BOOST)]
+        if any(has_diacritics(word) for word in words):
+            exact = [exact_form(word) for word in words]
+            phrases += [(title_field, exact, PHRASE_BOOST * EXACT_BOOST),
+                        (body_field, exact, PHRASE_BOOST * EXACT_BOOST)]
+    return phrases
+
+
 def highlight_terms(parsed):
     """Every typed word and code part, as typed: snippets mark them (see snippets.make_snippet)."""
     terms = set()
