@@ -19,11 +19,12 @@ the client address (used by the login lockout) is the real one. With the default
 are ignored: a client cannot claim HTTPS or another address. On a secure request, every cookie the
 app sets gets the Secure flag and the response carries Strict-Transport-Security; the session
 cookie is always HttpOnly and SameSite=Lax (cms.config), the remember-me cookie too (below).
+The headers are added by a WSGI middleware around the whole app, so that pages the page cache
+answers before Flask (cms.caching) carry them as well as those Flask renders.
 """
 
 import os
 
-from flask import has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 _COMMON = ("default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -34,51 +35,53 @@ FILE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 PUBLIC_REFERRER = "strict-origin-when-cross-origin"
 ADMIN_REFERRER = "same-origin"  # back-office URLs (ids, filters) never leave the site
 HSTS = "max-age=31536000"
-COOKIE_NAMES = ("SESSION_COOKIE_NAME", "REMEMBER_COOKIE_NAME")
 
 
 def is_admin_path(path):
     return path == "/admin" or path.startswith("/admin/")
 
 
-def _secure_cookies(response):
-    """Add the Secure flag to every cookie set on this (HTTPS) response."""
-    cookies = response.headers.getlist("Set-Cookie")
-    if not cookies:
-        return
-    response.headers.remove("Set-Cookie")
-    for cookie in cookies:
-        attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
-        response.headers.add("Set-Cookie", cookie if "secure" in attributes else f"{cookie}; Secure")
+def secure_cookie(cookie):
+    attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+    return cookie if "secure" in attributes else f"{cookie}; Secure"
 
 
-def add_headers(response):
-    headers = response.headers
-    admin = is_admin_path(request.path)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", ADMIN_REFERRER if admin else PUBLIC_REFERRER)
-    if "Content-Security-Policy" not in headers:
-        if response.mimetype == "text/html":
-            headers["Content-Security-Policy"] = ADMIN_CSP if admin else PUBLIC_CSP
-        else:
-            headers["Content-Security-Policy"] = FILE_CSP
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
-        _secure_cookies(response)
-    return response
+def add_headers(headers, path, secure, status="200"):
+    """Complete a response's header list (WSGI form: name, value pairs) in place."""
+    present = {name.lower() for name, _ in headers}
+    if status.startswith("304"):
+        # A 304's headers replace the cached copy's in the browser, and a 304 carries no type:
+        # whatever policy it sent would overwrite the page's own. It keeps what the page had.
+        present.add("content-security-policy")
+    admin = is_admin_path(path)
+    mimetype = next((value.split(";")[0].strip().lower() for name, value in headers
+                     if name.lower() == "content-type"), "")
+    wanted = [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+              ("Referrer-Policy", ADMIN_REFERRER if admin else PUBLIC_REFERRER),
+              ("Content-Security-Policy", (ADMIN_CSP if admin else PUBLIC_CSP) if mimetype == "text/html"
+               else FILE_CSP)]
+    if secure:
+        wanted.append(("Strict-Transport-Security", HSTS))
+        headers[:] = [(name, secure_cookie(value) if name.lower() == "set-cookie" else value)
+                      for name, value in headers]
+    headers.extend((name, value) for name, value in wanted if name.lower() not in present)
 
 
-def _secure_session_interface(app):
-    """The app's session interface, marking its cookie Secure on HTTPS requests (Flask saves the
-    session after every after_request function, so the cookie cannot be fixed up there)."""
-    base = type(app.session_interface)
+class SecurityHeaders:
+    """WSGI middleware: every response gets the headers, whoever made it (a Flask view, an error
+    handler, or the page cache answering before Flask), and every cookie set over HTTPS is Secure."""
 
-    class SecureWhenHttps(base):
-        def get_cookie_secure(self, app):
-            return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
 
-    return SecureWhenHttps()
+    def __call__(self, environ, start_response):
+        path, secure = environ.get("PATH_INFO", ""), environ.get("wsgi.url_scheme") == "https"
+
+        def start(status, headers, exc_info=None):
+            add_headers(headers, path, secure, status)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 def proxy_count(app):
@@ -93,15 +96,13 @@ def proxy_count(app):
 
 
 def init_app(app):
+    """Call last in create_app: the middleware must wrap every other layer (the page cache's too)."""
     count = proxy_count(app)
     app.config["CMS_PROXY_COUNT"] = count
-    if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    app.session_interface = _secure_session_interface(app)
-    # Registered first so that it runs last (Flask runs them in reverse): it sees the cookies and
-    # headers every other after_request function (Flask-Login's remember cookie, gzip) has set.
-    app.after_request_funcs.setdefault(None, []).insert(0, add_headers)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
+    if count:  # outside the headers: they must see the scheme the proxy reported
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)

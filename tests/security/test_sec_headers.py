@@ -235,3 +235,14 @@ def test_headers_forwarded_for_trusted_only_behind_proxy(sec_app, world):
 def test_headers_bad_proxy_setting_refused_at_start(sec_app, bad):
     with pytest.raises(ValueError, match="CMS_PROXY_COUNT"):
         _variant(sec_app, CMS_PROXY_COUNT=bad)
+
+
+def test_headers_not_modified_keeps_the_page_policy(world, client_as):
+    """A 304's headers replace the cached page's in the browser: it must not bring another policy
+    (a file's sandbox would unstyle the page), and keeps the frame protection."""
+    client = client_as()
+    first = client.get("/chuyen-muc/xay-dung-dang")
+    again = client.get("/chuyen-muc/xay-dung-dang", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers.get("Content-Security-Policy") in (None, PUBLIC_CSP)
+    assert again.headers["X-Frame-Options"] == "DENY"
