@@ -156,8 +156,20 @@ class PublicSearch:
         future = wq.DateRange("published_at", now or utcnow(), None, startexcl=True)
         return set(searcher.docs_for_query(future))
 
-    def search(self, text, page=1, per_page=10, category_id=None, year=None, sort="relevance",
-               now=None):
+    def search(self, *args, **kwargs):
+        """_search, once more with a fresh searcher if it failed inside Whoosh: another process's
+        commit can delete segment files this thread's kept searcher had not opened yet (seen under
+        bench/soak.py). A damaged index fails again, and that failure is raised."""
+        try:
+            return self._search(*args, **kwargs)
+        except IndexUnavailable:
+            raise
+        except Exception:
+            self._store.drop_searcher()
+            return self._search(*args, **kwargs)
+
+    def _search(self, text, page=1, per_page=10, category_id=None, year=None, sort="relevance",
+                now=None):
         parsed = user_query.parse(text)
         result = SearchPage(query=user_query.clean_input(text), page=page, per_page=per_page,
                             terms=user_query.highlight_terms(parsed))

@@ -126,6 +126,15 @@ class IndexStore:
         self._local.searcher, self._local.ix = current, ix
         return current
 
+    def drop_searcher(self):
+        """Forget this thread's kept searcher (the next searcher() opens a new one)."""
+        current, self._local.searcher = getattr(self._local, "searcher", None), None
+        if current is not None:
+            try:
+                current.close()
+            except Exception:  # its files may be gone already
+                pass
+
     def writer(self, **options):
         return self.index().writer(**WRITER_OPTIONS, **options)
 
