@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/soak.py                        # 180 s, 4 readers, 2 searchers, 2 editors, 2 staff
     .venv/bin/python bench/soak.py --seconds 30           # a quick check of the set-up
-    .venv/bin/python bench/soak.py --seconds 600 --readers 8 --editors 4 --staff 4 --workers 4
+    .venv/bin/python bench/soak.py --seconds 600 --readers 8 --editors 4 --staff 4 --workers 6
     .venv/bin/python bench/soak.py --json soak.json --data-dir /tmp/soak --keep
 
 What one run does:
@@ -12,8 +12,9 @@ What one run does:
    cached indexes, checked against it). Then, in the database, the accounts the load logs in with
    (one per editor and per staff member, one leader) and the field-visit reference data staff plan
    with (a department, an official linked to each staff account, a few localities).
-2. The server: `gunicorn -c gunicorn.conf.py` on a free loopback port (bench.load.Server; --workers
-   sets CMS_WORKERS), as `make serve` runs it.
+2. The server: `gunicorn -c gunicorn.conf.py` on a free loopback port (bench.load.Server), as
+   `make serve` runs it, with --workers processes (CMS_WORKERS, default 4: several processes
+   sharing the database, the index writer lock and the index files, whatever the machine).
 3. The load, for --seconds, each virtual user a thread with its own connection and cookies, doing
    one thing after another (with --think seconds between):
      reader    home, category pages, articles (the weights of bench/load.py), feeds, and the articles
@@ -664,8 +665,9 @@ def parse_args(argv):
     parser.add_argument("--editors", type=int, default=2)
     parser.add_argument("--staff", type=int, default=2)
     parser.add_argument("--think", type=float, default=0.05, help="mean pause between a user's actions, s")
-    parser.add_argument("--workers", type=int,
-                        help="gunicorn workers (CMS_WORKERS; default: gunicorn.conf.py's)")
+    parser.add_argument("--workers", type=int, default=4,
+                        help="gunicorn workers (CMS_WORKERS): several processes sharing the database "
+                        "and the indexes, whatever gunicorn.conf.py gives this machine (0: its value)")
     parser.add_argument("--threads", type=int, help="threads per worker (CMS_THREADS)")
     parser.add_argument("--articles", type=int, default=1000, help="size of the generated site")
     parser.add_argument("--seed", type=int, default=1)
