@@ -265,6 +265,16 @@ class PublicSearch:
                 if reader.doc_frequency("body_f", word) <= ceiling][:numterms]
 
     # --- related articles ---------------------------------------------------------------------------
+    def _related_ids(self, article_id, text, limit):
+        searcher = self._store.searcher()
+        terms = self._distinctive_terms(searcher, text)
+        if not terms:
+            return []
+        similar = Or([wq.Term("body_f", word, boost=weight) for word, weight in terms])
+        exclude = wq.Term("key", f"article:{article_id}")
+        hits = searcher.search(similar, limit=limit * 3, mask=exclude)
+        return [_doc_id(hit["key"]) for hit in hits]
+
     def related(self, article_id, text, limit=5):
         """Ids of public articles most alike in content, best first, a few more than `limit`
         (cached a few minutes). The caller keeps those the database says are public now: that
@@ -273,17 +283,16 @@ class PublicSearch:
         cached = self._related_cache.get(key)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        ids = []
         try:
-            searcher = self._store.searcher()
-            terms = self._distinctive_terms(searcher, text)
-            if terms:
-                similar = Or([wq.Term("body_f", word, boost=weight) for word, weight in terms])
-                exclude = wq.Term("key", f"article:{article_id}")
-                hits = searcher.search(similar, limit=limit * 3, mask=exclude)
-                ids = [_doc_id(hit["key"]) for hit in hits]
+            ids = self._related_ids(article_id, text, limit)
         except IndexUnavailable:
             return []
+        except Exception:  # as in search(): a kept searcher may miss files a commit deleted
+            self._store.drop_searcher()
+            try:
+                ids = self._related_ids(article_id, text, limit)
+            except IndexUnavailable:
+                return []
         if len(self._related_cache) > 5000:
             self._related_cache.clear()
         self._related_cache[key] = (time.monotonic() + RELATED_CACHE_SECONDS, ids)
