@@ -77,7 +77,9 @@ def _recent_failures(username, ip_address):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập.")])
+    username = StringField("Tên đăng nhập", validators=[
+        DataRequired("Vui lòng nhập tên đăng nhập."),
+        Length(max=80, message="Tên đăng nhập không dài quá 80 ký tự.")])  # the column's size
     password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
 
 

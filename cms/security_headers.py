@@ -25,6 +25,7 @@ answers before Flask (cms.caching) carry them as well as those Flask renders.
 
 import os
 
+from flask import render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 _COMMON = ("default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -84,6 +85,18 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start)
 
 
+def refuse_nul_characters():
+    """A NUL character has no place in a URL or a form field, and PostgreSQL refuses any text that
+    holds one (a 500 wherever it reached a query): the request is refused as a whole, up front."""
+    values = [request.path, *(part for item in request.args.items(multi=True) for part in item)]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
+                                                         "multipart/form-data"):
+        values += [part for item in request.form.items(multi=True) for part in item]
+    if any("\x00" in value for value in values):
+        return render_template("errors/400.html", reason="Yêu cầu chứa ký tự không hợp lệ (NUL)."), 400
+    return None
+
+
 def proxy_count(app):
     raw = app.config.get("CMS_PROXY_COUNT", os.environ.get("CMS_PROXY_COUNT", "0"))
     try:
@@ -103,6 +116,7 @@ def init_app(app):
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_characters)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)
     if count:  # outside the headers: they must see the scheme the proxy reported
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)

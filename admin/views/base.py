@@ -39,6 +39,14 @@ class LiveFilterEqual(FilterEqual):
         return super().get_options(view) if has_request_context() else None
 
 
+def refuse_malformed_ids():
+    """Every model here has whole-number ids: "?id=abc" is a missing record (404), never a query
+    that PostgreSQL refuses with a 500."""
+    values = [request.values.get("id")] + request.form.getlist("rowid")
+    if any(value is not None and not value.isdigit() for value in values):
+        abort(404)
+
+
 class SecureModelView(ModelView):
     """A ModelView whose every endpoint is checked against the role rules for its `area`."""
 
@@ -78,7 +86,20 @@ class SecureModelView(ModelView):
         operation = OPERATION_OF_VIEW.get(name)
         if operation and not can(self.area, operation):
             abort(403)
+        refuse_malformed_ids()
         return None
+
+    def _get_list_filter_args(self):
+        """Filters with a list of choices accept only those choices: any other value is dropped
+        with a message (compared with an integer column, PostgreSQL would refuse it with a 500)."""
+        kept = []
+        for idx, name, value in super()._get_list_filter_args() or []:
+            options = self._filters[idx].get_options(self)
+            if options is not None and str(value) not in {str(key) for key, _ in options}:
+                flash(self.get_invalid_value_msg(value, self._filters[idx]), "error")
+                continue
+            kept.append((idx, name, value))
+        return kept
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         if sort_column is not None and sort_column not in self._sortable_columns:

@@ -17,7 +17,7 @@ from visits.access import scope_for
 from visits.export import render
 
 from ..i18n import TRANSLATIONS
-from .base import OPERATION_OF_VIEW, SecureModelView, login_redirect
+from .base import OPERATION_OF_VIEW, SecureModelView, login_redirect, refuse_malformed_ids
 
 EXPORT_TYPES = ["csv", "xlsx"]
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
@@ -110,6 +110,7 @@ class FieldModelView(SecureModelView):
         operation = OPERATION_OF_VIEW.get(name)
         if operation and not self.scope.can(self.area, operation):
             abort(403)
+        refuse_malformed_ids()
         return None
 
     def is_action_allowed(self, name):
