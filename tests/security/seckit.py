@@ -1,9 +1,13 @@
 """Helpers for the security tests: attack payloads, a checker for executable script in rendered
 HTML, logging in through the real form (CSRF on), and a fingerprint of the whole database."""
 
+import atexit
+import functools
 import hashlib
 import html
 import re
+import shutil
+import tempfile
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -140,6 +144,16 @@ def assert_no_script(response, payloads=(), allow_handlers=False, where=""):
     page = response.get_data(as_text=True)
     problems = script_problems(page, payloads, allow_handlers)
     assert not problems, (where, problems)
+
+
+@functools.lru_cache(maxsize=1)
+def map_app():
+    """A throwaway app (in-memory database, temporary data dir) to list URL rules and admin views
+    at collection time: they do not depend on settings. The test fixtures build their own app."""
+    from app import create_app
+    data_dir = tempfile.mkdtemp(prefix="security-map-")
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    return create_app({"CMS_DATA_DIR": data_dir, "SECRET_KEY": "x", "DATABASE_URL": "sqlite:///:memory:"})
 
 
 # --- logging in, tokens --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from seckit import changed_tables, db_fingerprint, login, text_of, token
+from seckit import changed_tables, db_fingerprint, login, map_app, text_of, token
 
 from admin.permissions import RULES
 from cms.db import database
@@ -22,11 +22,7 @@ def _rules(sec_app):
 
 
 def _admin_rules():
-    import tempfile
-
-    from app import create_app
-    app = create_app({"CMS_DATA_DIR": tempfile.mkdtemp(prefix="access-map-"), "SECRET_KEY": "x",
-                      "DATABASE_URL": "sqlite:///:memory:"})
+    app = map_app()
     return [(r.endpoint, r.rule, sorted(r.methods - {"HEAD", "OPTIONS"})) for r in _rules(app)]
 
 

@@ -2,7 +2,17 @@
 session fixation, and open redirects through every redirect target parameter."""
 
 import pytest
-from seckit import changed_tables, csrf_from, db_fingerprint, is_offsite, location_of, login, text_of, token
+from seckit import (
+    changed_tables,
+    csrf_from,
+    db_fingerprint,
+    is_offsite,
+    location_of,
+    login,
+    map_app,
+    text_of,
+    token,
+)
 
 from cms.db import database
 from visits.models import FollowUp
@@ -45,12 +55,7 @@ def _rules(sec_app, methods):
 
 
 def _unsafe_endpoints():
-    import tempfile
-
-    from app import create_app  # the URL map does not depend on settings; a throwaway app lists it
-    app = create_app({"CMS_DATA_DIR": tempfile.mkdtemp(prefix="csrf-map-"), "SECRET_KEY": "x",
-                      "DATABASE_URL": "sqlite:///:memory:"})
-    return [rule.endpoint for rule in _rules(app, UNSAFE)]
+    return [rule.endpoint for rule in _rules(map_app(), UNSAFE)]
 
 
 UNSAFE_ENDPOINTS = _unsafe_endpoints()

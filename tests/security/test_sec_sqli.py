@@ -2,7 +2,7 @@
 SQLite and PostgreSQL: no 500, no rows of other users or roles, no secret columns, database intact."""
 
 import pytest
-from seckit import SQLI_IDS, SQLI_PAYLOADS, changed_tables, db_fingerprint, login, text_of
+from seckit import SQLI_IDS, SQLI_PAYLOADS, changed_tables, db_fingerprint, login, map_app, text_of
 
 from cms.db import database
 
@@ -24,11 +24,7 @@ NEVER = ["pbkdf2:", "scrypt:", "Traceback", "psycopg2", "sqlite3.",
 
 
 def _admin_views():
-    import tempfile
-
-    from app import create_app
-    app = create_app({"CMS_DATA_DIR": tempfile.mkdtemp(prefix="sqli-views-"), "SECRET_KEY": "x",
-                      "DATABASE_URL": "sqlite:///:memory:"})
+    app = map_app()
     with app.test_request_context():
         return [(view.endpoint, view.url, len(getattr(view, "_filters", None) or []),
                  bool(getattr(view, "can_export", False)))
