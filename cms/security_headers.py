@@ -21,6 +21,9 @@ app sets gets the Secure flag and the response carries Strict-Transport-Security
 cookie is always HttpOnly and SameSite=Lax (cms.config), the remember-me cookie too (below).
 The headers are added by a WSGI middleware around the whole app, so that pages the page cache
 answers before Flask (cms.caching) carry them as well as those Flask renders.
+
+One input rule lives here too, since it guards every endpoint alike: a request with a NUL character
+in its path, query or form is refused with a 400 (PostgreSQL refuses such text with an error).
 """
 
 import os
