@@ -239,7 +239,7 @@ def overdue_follow_ups(scope, today, department_id=None, limit=200):
     base = _where(base, _visits(scope, department_id))
     items = list(base.select(FollowUp, Visit, Official)
                  .join_from(FollowUp, Official, JOIN.LEFT_OUTER, on=(FollowUp.official == Official.id))
-                 .order_by(FollowUp.due_date, FollowUp.id).limit(limit))
+                 .order_by(FollowUp.due_date, FollowUp.id).limit(limit)) if limit else []
     per_department = (base.select(Department.name, fn.COUNT(FollowUp.id))
                       .join_from(Visit, Department).group_by(Department.name)
                       .order_by(fn.COUNT(FollowUp.id).desc(), Department.name))

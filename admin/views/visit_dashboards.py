@@ -110,9 +110,9 @@ class VisitDashboardView(FieldBaseView):
         return {"rows": shown, "chart": chart, "followers": followers, "period": period_days,
                 "stale": stale_days, "level": level, "stale_count": sum(1 for r in shown if r.stale)}
 
-    def _follow_ups(self, department_id):
+    def _follow_ups(self, department_id, limit=200):
         today = today_local()
-        items, total, per_department = overdue_follow_ups(self.scope, today, department_id)
+        items, total, per_department = overdue_follow_ups(self.scope, today, department_id, limit=limit)
         chart = charts.count_bars(per_department, "Việc quá hạn theo phòng",
                                   "Số việc cần theo dõi đã quá hạn mà chưa xong, theo phòng.")
         return {"overdue": items, "total": total, "per_department": per_department, "chart": chart,
@@ -134,7 +134,8 @@ class VisitDashboardView(FieldBaseView):
                           counts=state_counts(self.scope, department_id), month_chart=month_chart,
                           field=self._field_days(department_id, monthly=False),
                           coverage=self._coverage(department_id),
-                          follow=self._follow_ups(department_id), pairs=pairs[:100], bundles=bundles,
+                          follow=self._follow_ups(department_id, limit=0),  # count and chart only
+                          pairs=pairs[:100], bundles=bundles,
                           window=rules.DEFAULT_OVERLAP_WINDOW)
 
     @expose("/months")
