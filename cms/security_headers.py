@@ -23,7 +23,8 @@ The headers are added by a WSGI middleware around the whole app, so that pages t
 answers before Flask (cms.caching) carry them as well as those Flask renders.
 
 One input rule lives here too, since it guards every endpoint alike: a request with a NUL character
-in its path, query or form is refused with a 400 (PostgreSQL refuses such text with an error).
+in its path, query or form is refused with a 400 (PostgreSQL refuses such text with an error),
+except on the search screens, which clean what a reader types themselves.
 """
 
 import os
@@ -88,9 +89,16 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start)
 
 
+# Search screens take any text a reader types and clean it themselves (control characters become
+# spaces, the text never reaches SQL): a stray NUL there gets results, not an error page.
+NUL_TOLERANT_ENDPOINTS = {"search.search_page", "search.search_api", "staff_search.index"}
+
+
 def refuse_nul_characters():
     """A NUL character has no place in a URL or a form field, and PostgreSQL refuses any text that
     holds one (a 500 wherever it reached a query): the request is refused as a whole, up front."""
+    if request.method == "GET" and request.endpoint in NUL_TOLERANT_ENDPOINTS:
+        return None
     values = [request.path, *(part for item in request.args.items(multi=True) for part in item)]
     if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
                                                          "multipart/form-data"):

@@ -135,11 +135,12 @@ def test_sqli_public_parameters(clients, intact, payload):
     for path, query in checks:
         response = client.get(path, query_string=query)
         _check(response, None, path)
-        allowed = (400,) if "\x00" in payload else (200, 404)  # a NUL: the request is refused whole
+        # A NUL: the request is refused whole, except by the search screens, which clean it away.
+        searching = path in ("/tim-kiem", "/api/search")
+        allowed = (400,) if "\x00" in payload and not searching else (200, 404)
         assert response.status_code in allowed, (path, response.status_code)
     if "\x00" in payload:
-        assert "ký tự không hợp lệ" in text_of(client.get("/tim-kiem", query_string={"q": payload}))
-        return
+        assert "ký tự không hợp lệ" in text_of(client.get("/", query_string={"page": payload}))
     data = client.get("/api/search", query_string={"q": payload, "per_page": 50}).get_json()
     assert all(r["url"] != "/bai-viet/bai-nhap-nguoi-khac-nhapmat5521" for r in data["results"])
 
