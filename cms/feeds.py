@@ -1,5 +1,6 @@
 """RSS 2.0 feeds, sitemap.xml and robots.txt, built with ElementTree so they are always valid XML."""
 
+import html
 from datetime import UTC
 from email.utils import format_datetime as rfc2822
 from xml.etree import ElementTree as ET
@@ -36,7 +37,9 @@ def _rss(title, link, description, articles):
         ET.SubElement(item, "title").text = article.title
         ET.SubElement(item, "link").text = url
         ET.SubElement(item, "guid", isPermaLink="true").text = url
-        ET.SubElement(item, "description").text = article.lead
+        # RSS readers render <description> as HTML: the lead is plain text, so it goes in escaped
+        # (a lead "<script>..." must reach the reader as words, not markup).
+        ET.SubElement(item, "description").text = html.escape(article.lead or "", quote=False)
         ET.SubElement(item, "category").text = article.category.name
         ET.SubElement(item, "pubDate").text = rfc2822(to_local(article.published_at))
     return _xml_response(rss)

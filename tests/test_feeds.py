@@ -86,11 +86,13 @@ def test_empty_site_has_a_valid_empty_feed(client, db):
     assert channel.findtext("title")
 
 
-def test_feed_escapes_markup_in_titles(client, make_article):
-    make_article(title='Hỏi & đáp <về> "đảng viên"', slug="hoi-dap", lead="A < B & C")
+def test_feed_escapes_markup_in_titles_and_leads(client, make_article):
+    make_article(title='Hỏi & đáp <về> "đảng viên"', slug="hoi-dap",
+                 lead="A < B & C <script>alert(1)</script>")
     _, items = feed_items(client, "/rss.xml")
     assert items[0].findtext("title") == 'Hỏi & đáp <về> "đảng viên"'
-    assert items[0].findtext("description") == "A < B & C"
+    # <description> is HTML to a feed reader: the plain-text lead arrives escaped, shown as typed.
+    assert items[0].findtext("description") == "A &lt; B &amp; C &lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def test_feed_stays_valid_xml_with_control_characters(client, make_article):
