@@ -8,6 +8,7 @@ they become findable by themselves when their time comes.
 import time
 from dataclasses import dataclass, field
 
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
@@ -96,20 +97,32 @@ def ranked_page(searcher, matching, phrases, excluded, page, per_page, by_date=F
     weighed on those candidates only (adjacency_bonus). Pages past the pool follow the plain
     scores."""
     limit = page * per_page
-    options = {"mask": excluded} if excluded else {}
     if by_date:
+        options = {"mask": excluded} if excluded else {}
         results = searcher.search(matching, limit=limit, sortedby="published_at", reverse=True,
                                   optimize=False, **options)
-        total = len(results)
-        return total, [hit.docnum for hit in results][(page - 1) * per_page:limit]
-    results = searcher.search(matching, limit=max(limit, RESCORE_POOL), optimize=False, **options)
-    total = len(results)
+        return len(results), [hit.docnum for hit in results][(page - 1) * per_page:limit]
+    results = _scored_exhaustively(searcher, matching, max(limit, RESCORE_POOL), excluded)
     scores = {hit.docnum: hit.score for hit in results}
     if phrases and scores:
         for docnum, extra in adjacency_bonus(searcher, list(scores)[:RESCORE_POOL], phrases).items():
             scores[docnum] += extra
     order = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))
-    return total, order[(page - 1) * per_page:limit]
+    return len(results), order[(page - 1) * per_page:limit]
+
+
+def _scored_exhaustively(searcher, query, limit, excluded):
+    """The best `limit` of `query` from a pass over every match, so len() is the exact total.
+
+    Whoosh's own top-N collector, even with optimize=False, replaces its matcher as the scores to
+    beat rise (dropping sub-queries that can no longer reach the top), and then counts only what it
+    still visits: on 10,000 articles "đảng" counted 5,534 of 9,579."""
+    collector = collectors.TopCollector(limit, usequality=False)
+    collector.replace = 0  # never swap in a pruned matcher
+    if excluded:
+        collector = collectors.FilterCollector(collector, restrict=excluded)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
 
 
 def restricted(query, restriction):
