@@ -169,17 +169,20 @@ class PublicSearch:
         future = wq.DateRange("published_at", now or utcnow(), None, startexcl=True)
         return set(searcher.docs_for_query(future))
 
-    def search(self, *args, **kwargs):
-        """_search, once more with a fresh searcher if it failed inside Whoosh: another process's
-        commit can delete segment files this thread's kept searcher had not opened yet (seen under
-        bench/soak.py). A damaged index fails again, and that failure is raised."""
+    def _with_fresh_searcher_on_failure(self, function, *args, **kwargs):
+        """`function`, once more with a fresh searcher if it failed inside Whoosh: another
+        process's commit can delete segment files this thread's kept searcher had not opened yet
+        (seen under bench/soak.py). A damaged index fails again, and that failure is raised."""
         try:
-            return self._search(*args, **kwargs)
+            return function(*args, **kwargs)
         except IndexUnavailable:
             raise
         except Exception:
             self._store.drop_searcher()
-            return self._search(*args, **kwargs)
+            return function(*args, **kwargs)
+
+    def search(self, *args, **kwargs):
+        return self._with_fresh_searcher_on_failure(self._search, *args, **kwargs)
 
     def _search(self, text, page=1, per_page=10, category_id=None, year=None, sort="relevance",
                 now=None):
@@ -297,15 +300,9 @@ class PublicSearch:
         if cached and cached[0] > time.monotonic():
             return cached[1]
         try:
-            ids = self._related_ids(article_id, text, limit)
+            ids = self._with_fresh_searcher_on_failure(self._related_ids, article_id, text, limit)
         except IndexUnavailable:
             return []
-        except Exception:  # as in search(): a kept searcher may miss files a commit deleted
-            self._store.drop_searcher()
-            try:
-                ids = self._related_ids(article_id, text, limit)
-            except IndexUnavailable:
-                return []
         if len(self._related_cache) > 5000:
             self._related_cache.clear()
         self._related_cache[key] = (time.monotonic() + RELATED_CACHE_SECONDS, ids)

@@ -104,17 +104,22 @@ def _term_query(token, title_field, body_field, strict_marks=False):
     return Or(options)
 
 
-def _phrase_query(tokens, title_field, body_field, boost=1.0):
-    # A code inside a phrase is matched by its parts: they are what stand next to the other words.
+def _phrase_parts(tokens, title_field, body_field, boost=1.0):
+    """[(field, words, boost)] of one phrase: folded in both fields, and as typed (weighing more)
+    when it has diacritics. A code inside a phrase is matched by its parts: they are what stand
+    next to the other words."""
     words = [word for token, parts in tokens for word in (parts or [token])]
     folded = [folded_form(word) for word in words]
-    options = [wq.Phrase(title_field + "_f", folded, boost=boost),
-               wq.Phrase(body_field + "_f", folded, boost=boost)]
+    parts = [(title_field + "_f", folded, boost), (body_field + "_f", folded, boost)]
     if any(has_diacritics(word) for word in words):
         exact = [exact_form(word) for word in words]
-        options += [wq.Phrase(title_field, exact, boost=boost * EXACT_BOOST),
-                    wq.Phrase(body_field, exact, boost=boost * EXACT_BOOST)]
-    return Or(options)
+        parts += [(title_field, exact, boost * EXACT_BOOST), (body_field, exact, boost * EXACT_BOOST)]
+    return parts
+
+
+def _phrase_query(tokens, title_field, body_field, boost=1.0):
+    return Or([wq.Phrase(field_name, words, boost=weight)
+               for field_name, words, weight in _phrase_parts(tokens, title_field, body_field, boost)])
 
 
 def build(parsed, require_all=True, title_field="title", body_field="body", adjacency=True):
@@ -136,37 +141,25 @@ def build(parsed, require_all=True, title_field="title", body_field="body", adja
 
 
 def adjacency_query(parsed, title_field="title", body_field="body"):
-    """Phrases of neighbouring unquoted words (each pair, and the whole run), or None: a document
-    where they stand together scores higher ("cán bộ" as a phrase beats "cán ... bộ" far apart)."""
-    loose_words = [c.tokens[0] for c in parsed.clauses if not c.quoted]
-    if len(loose_words) < 2:
+    """The adjacency_phrases as one Whoosh query, or None: a document where neighbouring words
+    stand together scores higher ("cán bộ" as a phrase beats "cán ... bộ" far apart)."""
+    phrases = adjacency_phrases(parsed, title_field, body_field)
+    if not phrases:
         return None
-    phrases = [_phrase_query(loose_words[i:i + 2], title_field, body_field, PHRASE_BOOST)
-               for i in range(len(loose_words) - 1)]
-    if len(loose_words) > 2:
-        phrases.append(_phrase_query(loose_words, title_field, body_field, PHRASE_BOOST))
-    return Or(phrases)
+    return Or([wq.Phrase(field_name, words, boost=boost) for field_name, words, boost in phrases])
 
 
 def adjacency_phrases(parsed, title_field="title", body_field="body"):
-    """What adjacency_query weighs, as plain data: [(field, [words], boost)], for scoring a few
-    candidate documents from their postings (see public.adjacency_bonus)."""
+    """Phrases of neighbouring unquoted words (each pair, and the whole run) as plain data,
+    [(field, [words], boost)]: public search weighs them on a few candidates from their postings
+    (public.adjacency_bonus); adjacency_query makes them a Whoosh query."""
     loose_words = [c.tokens[0] for c in parsed.clauses if not c.quoted]
     if len(loose_words) < 2:
         return []
     runs = [loose_words[i:i + 2] for i in range(len(loose_words) - 1)]
     if len(loose_words) > 2:
         runs.append(loose_words)
-    phrases = []
-    for run in runs:
-        words = [word for token, parts in run for word in (parts or [token])]
-        folded = [folded_form(word) for word in words]
-        phrases += [(title_field + "_f", folded, PHRASE_BOOST), (body_field + "_f", folded, PHRASE_BOOST)]
-        if any(has_diacritics(word) for word in words):
-            exact = [exact_form(word) for word in words]
-            phrases += [(title_field, exact, PHRASE_BOOST * EXACT_BOOST),
-                        (body_field, exact, PHRASE_BOOST * EXACT_BOOST)]
-    return phrases
+    return [part for run in runs for part in _phrase_parts(run, title_field, body_field, PHRASE_BOOST)]
 
 
 def highlight_terms(parsed):
