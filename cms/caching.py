@@ -115,6 +115,14 @@ def page_key(host_url, path, args, key_args):
     return f"{host_url}{path}?{'&'.join(parts)}"
 
 
+def page_identity(app, request_, key_args, depends_on, validator):
+    """(cache key, entity tag) of the page `request_` asks for, as things stand now."""
+    key = page_key(request_.host_url, request_.path, request_.args, key_args)
+    if depends_on is not None:
+        key += "|" + depends_on(app)
+    return key, entity_tag(key, validator)
+
+
 def entity_tag(key, validator):
     version, _, newest = validator
     return hashlib.sha1(f"{key}|{version}|{newest}".encode()).hexdigest()[:24]
@@ -198,10 +206,7 @@ def cached_page(view=None, *, key_args=("page",), depends_on=None):
             _count_view()
             return response
         validator = request.environ.get("cms.page_validator") or current_validator()
-        key = page_key(request.host_url, request.path, request.args, key_args)
-        if depends_on is not None:
-            key += "|" + depends_on(current_app)
-        tag = entity_tag(key, validator)
+        key, tag = page_identity(current_app, request, key_args, depends_on, validator)
         entry = current_app.extensions["page_cache"].get((key, tag))
         if entry is not None:  # (a reader with a session cookie: the middleware left it to us)
             if entry["article_id"]:
@@ -219,9 +224,7 @@ def cached_page(view=None, *, key_args=("page",), depends_on=None):
                 response.headers["Cache-Control"] = "no-cache"
                 return response
             if depends_on is not None:  # the view may have changed it (search catches up first)
-                key = page_key(request.host_url, request.path, request.args, key_args)
-                key += "|" + depends_on(current_app)
-                tag = entity_tag(key, validator)
+                key, tag = page_identity(current_app, request, key_args, depends_on, validator)
             if response.status_code == 200 and not response.direct_passthrough:
                 g.page_cache_store = (key, tag)
         response.set_etag(tag, weak=True)
@@ -278,21 +281,17 @@ class FastPageMiddleware:
         if (environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not len(page_cache)
                 or self._has_our_cookie(environ)):
             return self.wsgi_app(environ, start_response)
+        request_ = Request(environ)
+        page = page_cache_key_of(self.flask_app, request_)
+        if page is None:  # not a cached page (assets, the back office...): no query for it
+            return self.wsgi_app(environ, start_response)
         try:
             database.connect(reuse_if_open=True)
             validator = current_validator()
         except Exception:  # let Flask meet the database problem and answer it properly
             return self.wsgi_app(environ, start_response)
         environ["cms.page_validator"] = validator
-        request_ = Request(environ)
-        page = page_cache_key_of(self.flask_app, request_)
-        if page is None:
-            return self.wsgi_app(environ, start_response)
-        key_args, depends_on = page
-        key = page_key(request_.host_url, request_.path, request_.args, key_args)
-        if depends_on is not None:
-            key += "|" + depends_on(self.flask_app)
-        tag = entity_tag(key, validator)
+        key, tag = page_identity(self.flask_app, request_, *page, validator)
         entry = page_cache.get((key, tag))
         if entry is None:
             return self.wsgi_app(environ, start_response)
