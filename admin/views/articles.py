@@ -14,7 +14,7 @@ from peewee import JOIN
 from wtforms import FileField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from cms.db import database
+from cms.db import database, roll_back
 from cms.markup import render_markdown
 from cms.models import Article, Category, is_safe_image_url, search_words, unique_slug
 from cms.text import slugify
@@ -230,13 +230,13 @@ class ArticleView(SecureModelView):
             claimed = (Article.update(version=Article.version + 1)
                        .where((Article.id == model.id) & (Article.version == expected)).execute())
             if not claimed:  # someone saved between our read and this write
-                transaction.rollback()
+                roll_back(transaction)
                 self._report_conflict(form, Article.get_by_id(model.id))
                 return False
             model.version = expected + 1
             ok = super().update_model(form, model)
             if not ok:
-                transaction.rollback()
+                roll_back(transaction)
             return ok
 
     def _report_conflict(self, form, stored):

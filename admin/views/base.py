@@ -7,7 +7,7 @@ from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_login import current_user
 from peewee import OperationalError
 
-from cms.db import database, storage_failure
+from cms.db import database, roll_back, storage_failure
 
 from .. import audit
 from ..auth import is_safe_next
@@ -132,7 +132,7 @@ class SecureModelView(ModelView):
             with database.atomic() as transaction:
                 result = change(*args)
                 if not result:
-                    transaction.rollback()
+                    roll_back(transaction)
                 return result
         except OperationalError as exc:
             if not self.handle_view_exception(exc):
