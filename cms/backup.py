@@ -396,6 +396,9 @@ def restore_backup(app, path, force=False, echo=print):
         with database.connection_context():
             for name, store in service.stores.items():
                 echo(f"Chỉ mục {name}: dựng lại {rebuild(store, service.sources)} tài liệu.")
+        service.public.forget_derived()  # related lists name articles by id: of another database
+    if "page_cache" in app.extensions:  # pages rendered from the database that was replaced
+        app.extensions["page_cache"].clear()
     return manifest
 
 

@@ -4,20 +4,24 @@
   public pages show) and the newest publish time already passed (so a scheduled article's time
   arriving changes it too, with no cron). One small query per request; all workers read the
   same row, which is how they share invalidation.
-- A response is cached per process in memory, keyed by URL and validator; the ETag is derived
-  from the same pair, so a browser's If-None-Match gets a 304 without rendering anything.
+- A response is cached under its URL with the entity tag it was rendered under (derived from the
+  URL and the validator), in this process's memory and in a store on disk shared by all workers
+  (PageCache); a browser's If-None-Match with that tag gets a 304 without rendering anything.
 - Logged-in users bypass the cache: an editor who has just saved sees the page rendered anew.
 """
 
 import atexit
 import gzip
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
 from datetime import UTC, datetime
 from functools import wraps
+from pathlib import Path
 
+import diskcache
 from flask import current_app, g, make_response, request, session
 from peewee import fn
 from werkzeug.http import http_date
@@ -27,28 +31,73 @@ from . import models
 from .db import database
 from .models import Article, SiteState
 
-MAX_BYTES = 24 * 1024 * 1024  # per process: compressed bodies, ~4,000 article pages
+MEMORY_BYTES = 8 * 1024 * 1024  # per process: compressed bodies of the hottest pages
+SHARED_BYTES = 512 * 1024 * 1024  # on disk, for every worker
 NOT_STORED_HEADERS = {"content-length", "set-cookie", "date", "etag", "last-modified",
                       "content-encoding"}
 
 
 class PageCache:
-    """Finished responses (headers as sent, body gzip-compressed once), bounded in bytes."""
+    """Finished responses (headers as sent, body gzip-compressed once), one entry per page key.
 
-    def __init__(self, max_bytes=MAX_BYTES):
+    Two tiers: a small LRU in this process's memory for the hottest pages, and a shared store on
+    disk (python-diskcache, an SQLite file under the data dir) that every worker reads and that
+    survives restarts and reloads, so a page is rendered once for all workers, not once per worker.
+    An entry carries the entity tag it was rendered under; a lookup with any other tag misses.
+    """
+
+    def __init__(self, max_bytes=MEMORY_BYTES, shared_dir=None, shared_bytes=SHARED_BYTES):
         self._entries = OrderedDict()
         self._lock = threading.Lock()
         self.max_bytes = max_bytes
         self.size = 0
+        self._shared_dir, self._shared_bytes = shared_dir, shared_bytes
+        self._shared = None
 
-    def get(self, key):
+    def _shared_store(self):
+        """The disk tier, opened on first use (None when there is none or it cannot be opened)."""
+        if self._shared is None and self._shared_dir is not None:
+            with self._lock:
+                if self._shared is None:
+                    try:
+                        # A cache must never make a reader wait: a short lock timeout (a busy store
+                        # is a miss), no memory map (its pages would count in each worker's RSS).
+                        self._shared = diskcache.Cache(
+                            str(self._shared_dir), timeout=0.5, size_limit=self._shared_bytes,
+                            sqlite_mmap_size=0, sqlite_cache_size=256)
+                    except Exception:
+                        logging.getLogger(__name__).exception("shared page cache unavailable")
+                        self._shared_dir = None
+        return self._shared
+
+    def get(self, key, tag):
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None:
+            if entry is not None and entry["tag"] == tag:
                 self._entries.move_to_end(key)
-            return entry
+                return entry
+        shared = self._shared_store()
+        if shared is None:
+            return None
+        try:
+            entry = shared.get(key)
+        except Exception:  # locked or damaged: render the page instead
+            return None
+        if entry is None or entry.get("tag") != tag:
+            return None
+        self._remember(key, entry)
+        return entry
 
     def put(self, key, entry):
+        self._remember(key, entry)
+        shared = self._shared_store()
+        if shared is not None:
+            try:
+                shared.set(key, entry)
+            except Exception:  # the page was served; the next request renders it again
+                pass
+
+    def _remember(self, key, entry):
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
@@ -66,6 +115,9 @@ class PageCache:
         with self._lock:
             self._entries.clear()
             self.size = 0
+        shared = self._shared_store()
+        if shared is not None:
+            shared.clear()
 
 
 class _ValidatorQuery:
@@ -176,7 +228,12 @@ class ViewCounter:
 
 def init_app(app):
     """Each app gets its own cache and counter (tests build many apps in one process)."""
-    app.extensions["page_cache"] = PageCache()
+    shared_dir = app.config.get("CMS_PAGE_CACHE_DIR")  # "" turns the disk tier off
+    if shared_dir is None:
+        shared_dir = Path(app.config["CMS_DATA_DIR"]) / "cache" / "pages"
+    app.extensions["page_cache"] = PageCache(
+        shared_dir=shared_dir or None,
+        shared_bytes=int(app.config.get("CMS_PAGE_CACHE_MB", SHARED_BYTES // 2**20)) * 2**20)
     app.extensions["view_counter"] = counter = ViewCounter()
     atexit.register(counter.flush)
     # Registered before the other after-request hooks, so it runs after them (Flask runs them
@@ -206,8 +263,9 @@ def cached_page(view=None, *, key_args=("page",), depends_on=None):
             _count_view()
             return response
         validator = request.environ.get("cms.page_validator") or current_validator()
+        request.environ["cms.page_validator"] = validator  # for cms.site.per_site_state
         key, tag = page_identity(current_app, request, key_args, depends_on, validator)
-        entry = current_app.extensions["page_cache"].get((key, tag))
+        entry = current_app.extensions["page_cache"].get(key, tag)
         if entry is not None:  # (a reader with a session cookie: the middleware left it to us)
             if entry["article_id"]:
                 current_app.extensions["view_counter"].record(entry["article_id"])
@@ -249,8 +307,8 @@ def _store_finished_page(response):
                if name.lower() not in NOT_STORED_HEADERS]
     if not any(name.lower() == "vary" for name, _ in headers):
         headers.append(("Vary", "Accept-Encoding"))
-    current_app.extensions["page_cache"].put((key, tag), {
-        "status": response.status_code, "headers": headers, "gzip": body,
+    current_app.extensions["page_cache"].put(key, {
+        "tag": tag, "status": response.status_code, "headers": headers, "gzip": body,
         "article_id": g.get("article_viewed")})
     return response
 
@@ -278,8 +336,7 @@ class FastPageMiddleware:
 
     def __call__(self, environ, start_response):
         page_cache = self.flask_app.extensions["page_cache"]
-        if (environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not len(page_cache)
-                or self._has_our_cookie(environ)):
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or self._has_our_cookie(environ):
             return self.wsgi_app(environ, start_response)
         request_ = Request(environ)
         page = page_cache_key_of(self.flask_app, request_)
@@ -292,7 +349,7 @@ class FastPageMiddleware:
             return self.wsgi_app(environ, start_response)
         environ["cms.page_validator"] = validator
         key, tag = page_identity(self.flask_app, request_, *page, validator)
-        entry = page_cache.get((key, tag))
+        entry = page_cache.get(key, tag)
         if entry is None:
             return self.wsgi_app(environ, start_response)
         if entry["article_id"]:

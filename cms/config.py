@@ -31,6 +31,7 @@ def load_settings(overrides=None):
         "CMS_TIMEZONE": "Asia/Ho_Chi_Minh",
         "CMS_PAGE_SIZE": 20,
         "CMS_RELATED_COUNT": 15,
+        "CMS_PAGE_CACHE_MB": int(os.environ.get("CMS_PAGE_CACHE_MB") or 512),  # shared, on disk
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "JSON_AS_ASCII": False,

@@ -196,15 +196,19 @@ class Article(BaseModel):
                 .where(cls.is_public_expr(now))
                 .order_by(cls.published_at.desc(), cls.id.desc()))
 
+    @classmethod
+    def listed(cls, now=None):
+        """Public articles with only what a list shows (title, lead, cover, date, category), not
+        their bodies: lists read many rows, and a body is most of a row."""
+        return (cls.select(cls.id, cls.title, cls.slug, cls.lead, cls.cover_image, cls.published_at,
+                           cls.category, cls.featured, Category)
+                .join(Category).where(cls.is_public_expr(now))
+                .order_by(cls.published_at.desc(), cls.id.desc()))
+
     @property
     def is_public(self):
         return (self.status == self.PUBLISHED and self.published_at is not None
                 and self.published_at <= utcnow())
-
-    def same_category(self, limit):
-        """'Tin cùng chuyên mục': latest other public articles of this article's category."""
-        return Article.public().where(
-            (Article.category == self.category_id) & (Article.id != self.id)).limit(limit)
 
     def tag_list(self):
         return list(Tag.select().join(ArticleTag).where(ArticleTag.article == self)

@@ -11,7 +11,7 @@ from .db import database
 from .markup import html_to_text
 from .models import Article, ArticleTag, Category, SlugHistory, Tag
 from .pagination import Page
-from .site import category_tree
+from .site import category_tree, latest_in_category
 from .timeutil import utcnow
 
 bp = Blueprint("public", __name__)
@@ -86,20 +86,31 @@ def article(slug):
     return render_template(
         "article.html", article=item, tags=item.tag_list(),
         trail=tree.ancestors(tree.by_id[item.category_id]),
-        same_category=list(item.same_category(current_app.config["CMS_RELATED_COUNT"])),
+        same_category=_same_category(item, current_app.config["CMS_RELATED_COUNT"]),
         related=_related(item))
+
+
+def _same_category(article, count):
+    """'Tin cùng chuyên mục': the category's latest others (one list per category, shared by its
+    articles while the site is unchanged)."""
+    latest = latest_in_category(article.category_id, count + 1)
+    return [other for other in latest if other.id != article.id][:count]
 
 
 RELATED_HTML_CHARS = 4000
 
 
+def related_text(article):
+    """What an article's related list is computed from: its title, lead and opening (the opening
+    says what an article is about, and reading all of it costs time)."""
+    opening = html_to_text(article.body_html[:RELATED_HTML_CHARS])
+    return " ".join([article.title, article.lead, opening])
+
+
 def _related(article):
-    """Up to 5 public articles most alike in content (from the public index, cached there)."""
+    """Up to 5 public articles most alike in content (lists kept by the public search)."""
     try:
-        # The opening says what an article is about (and reading all of it costs time).
-        opening = html_to_text(article.body_html[:RELATED_HTML_CHARS])
-        ids = public_search(catch_up=False).related(
-            article.id, " ".join([article.title, article.lead, opening]))
+        ids = public_search(catch_up=False).related(article.id, related_text(article))
     except IndexUnavailable:
         return []  # search being down must not take the article page with it
     except Exception:  # nor any failure inside Whoosh (one assertion was seen under load)
@@ -107,7 +118,7 @@ def _related(article):
         return []
     if not ids:
         return []
-    by_id = {a.id: a for a in Article.public().where(Article.id.in_(ids))}
+    by_id = {a.id: a for a in Article.listed().where(Article.id.in_(ids))}
     return [by_id[i] for i in ids if i in by_id][:RELATED_COUNT]
 
 

@@ -1,10 +1,12 @@
 """What every public page shares: the category tree (menu, breadcrumbs) and the sidebar.
 
 Loaded at most once per request and kept on `g`, so a page's query count does not depend on how
-many categories or articles it shows.
+many categories or articles it shows. On a cached public page they are also kept in the process
+for as long as the page cache's validator (the site's version) stays the same: every change they
+could show changes that version.
 """
 
-from flask import g
+from flask import current_app, g, has_request_context, request
 
 from .models import Article, Category
 
@@ -53,19 +55,42 @@ class CategoryTree:
         return self.ancestors(category)[0] if category else None
 
 
+def per_site_state(name, build):
+    """build(), once per request; on a public page under the page cache, once per process for
+    each state of the site (the validator cms.caching put in the request). The back office and
+    logged-in users, who have no validator, always get it fresh."""
+    if name in g:
+        return g.get(name)
+    validator = request.environ.get("cms.page_validator") if has_request_context() else None
+    if validator is None:
+        value = build()
+    else:
+        kept = current_app.extensions.setdefault("per_site_state", {})
+        found = kept.get(name)
+        if found is not None and found[0] == validator:
+            value = found[1]
+        else:
+            value = build()
+            kept[name] = (validator, value)
+    setattr(g, name, value)
+    return value
+
+
 def category_tree():
-    if "category_tree" not in g:
-        g.category_tree = CategoryTree(Category.ordered())
-    return g.category_tree
+    return per_site_state("category_tree", lambda: CategoryTree(Category.ordered()))
 
 
 def sidebar_latest():
-    if "sidebar_latest" not in g:
-        g.sidebar_latest = list(
-            Article.public().select(Article.id, Article.title, Article.slug, Article.published_at,
-                                    Category.id, Category.name)
-            .limit(SIDEBAR_COUNT))
-    return g.sidebar_latest
+    return per_site_state("sidebar_latest", lambda: list(
+        Article.public().select(Article.id, Article.title, Article.slug, Article.published_at,
+                                Category.id, Category.name)
+        .limit(SIDEBAR_COUNT)))
+
+
+def latest_in_category(category_id, count):
+    """The `count` latest public articles of a category (lists' columns only)."""
+    return per_site_state(f"latest_in_category:{category_id}:{count}", lambda: list(
+        Article.listed().where(Article.category == category_id).limit(count)))
 
 
 def init_app(app):

@@ -20,7 +20,7 @@ class SearchService:
     def __init__(self, base_dir, sources):
         self.sources = {source.doc_type: source for source in sources}
         self.stores = {name: IndexStore(base_dir, name) for name in INDEX_NAMES}
-        self.public = PublicSearch(self.stores["public"])
+        self.public = PublicSearch(self.stores["public"], derived_dir=Path(base_dir) / "derived-public")
         self.internal = InternalSearch(self.stores["internal"])
 
     def catch_up(self):

@@ -5,9 +5,13 @@ Documents whose published_at is still in the future (scheduled) are filtered out
 they become findable by themselves when their time comes.
 """
 
-import time
+import hashlib
+import logging
+import threading
+from array import array
 from dataclasses import dataclass, field
 
+import diskcache
 from whoosh import collectors
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
@@ -19,7 +23,9 @@ from .analysis import folded_form, has_diacritics
 from .query import Or
 from .store import IndexUnavailable
 
-RELATED_CACHE_SECONDS = 300
+RELATED_MAX_AGE = 7 * 24 * 3600  # a list is computed again after this (new articles join it)
+MATCHES_MAX_AGE = 24 * 3600  # keyed by the index's state: a change makes new keys, old ones age out
+DERIVED_STORE_BYTES = 256 * 1024 * 1024
 RELATED_MAX_SHARE = 0.03  # key words in more of the documents than this are left out...
 RELATED_TEXT_CHARS = 2000  # an article's opening says what it is about; the rest costs time
 RELATED_MIN_CEILING = 50  # ...counted from this many: a small site keeps every word (and is cheap)
@@ -89,40 +95,43 @@ def adjacency_bonus(searcher, docnums, phrases):
     return bonus
 
 
-def ranked_page(searcher, matching, phrases, excluded, page, per_page, by_date=False):
+def ranked_page(searcher, matching, phrases, excluded, page, per_page, by_date=False, matches=None,
+                dates=None):
     """(exact total, docnums of the page) for `matching`, without the `excluded` docnums.
 
-    One scoring pass counts every match (no block skipping, so the total is exact and does not
-    change with the page) and keeps the best RESCORE_POOL; the adjacency `phrases` are then
-    weighed on those candidates only (adjacency_bonus). Pages past the pool follow the plain
-    scores."""
+    `matches`: all_matches() of the same query and exclusions, when the caller has them (kept
+    from an earlier page or sort order); `dates`: the published_at column, indexed by docnum,
+    when the caller has it. The adjacency `phrases` are weighed on the best
+    RESCORE_POOL plain matches only (adjacency_bonus); pages past the pool follow the plain
+    scores. By date: newest first (ties: the later document first)."""
+    if matches is None:
+        matches = all_matches(searcher, matching, excluded)
     limit = page * per_page
     if by_date:
-        options = {"mask": excluded} if excluded else {}
-        results = searcher.search(matching, limit=limit, sortedby="published_at", reverse=True,
-                                  optimize=False, **options)
-        return len(results), [hit.docnum for hit in results][(page - 1) * per_page:limit]
-    results = _scored_exhaustively(searcher, matching, max(limit, RESCORE_POOL), excluded)
-    scores = {hit.docnum: hit.score for hit in results}
+        dates = dates or searcher.reader().column_reader("published_at")
+        newest = sorted(((dates[docnum], docnum) for _, docnum in matches), reverse=True)
+        return len(matches), [docnum for _, docnum in newest[(page - 1) * per_page:limit]]
+    best = matches[:max(limit, RESCORE_POOL)]
+    scores = {docnum: score for score, docnum in best}
     if phrases and scores:
-        for docnum, extra in adjacency_bonus(searcher, list(scores)[:RESCORE_POOL], phrases).items():
+        for docnum, extra in adjacency_bonus(searcher, [d for _, d in best[:RESCORE_POOL]], phrases).items():
             scores[docnum] += extra
     order = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))
-    return len(results), order[(page - 1) * per_page:limit]
+    return len(matches), order[(page - 1) * per_page:limit]
 
 
-def _scored_exhaustively(searcher, query, limit, excluded):
-    """The best `limit` of `query` from a pass over every match, so len() is the exact total.
+def all_matches(searcher, query, excluded):
+    """[(score, docnum)] of every document matching `query` but those in `excluded`, best first.
 
-    Whoosh's own top-N collector, even with optimize=False, replaces its matcher as the scores to
-    beat rise (dropping sub-queries that can no longer reach the top), and then counts only what it
-    still visits: on 10,000 articles "đảng" counted 5,534 of 9,579."""
-    collector = collectors.TopCollector(limit, usequality=False)
-    collector.replace = 0  # never swap in a pruned matcher
+    One pass over every match, so the count is exact: Whoosh's own top-N collector, even with
+    optimize=False, replaces its matcher as the scores to beat rise (dropping sub-queries that can
+    no longer reach the top), and then counts only what it still visits: on 10,000 articles
+    "đảng" counted 5,534 of 9,579."""
+    collector = collectors.UnlimitedCollector()
     if excluded:
         collector = collectors.FilterCollector(collector, restrict=excluded)
     searcher.search_with_collector(query, collector)
-    return collector.results()
+    return [(score, docnum) for score, docnum in collector.results().top_n]
 
 
 def restricted(query, restriction):
@@ -148,9 +157,12 @@ def edit_distance(a, b):
 
 
 class PublicSearch:
-    def __init__(self, store):
+    def __init__(self, store, derived_dir=None):
         self._store = store
-        self._related_cache = {}
+        self._derived_dir = derived_dir
+        self._derived = None
+        self._derived_lock = threading.Lock()
+        self._dates_kept = (None, [])
         self._accents = (None, {})  # (index generation, folded -> most frequent accented form)
 
     @staticmethod
@@ -199,8 +211,14 @@ class PublicSearch:
             if restriction is not None:
                 matching = restricted(matching, restriction)
             phrases = user_query.adjacency_phrases(parsed) if require_all else []
-            result.total, docnums = ranked_page(searcher, matching, phrases, scheduled, page,
-                                                per_page, by_date=sort == "date")
+            matches, pool = self._matches(searcher, matching, phrases, scheduled)
+            if sort != "date" and page * per_page <= len(pool):
+                result.total, docnums = len(matches), pool[(page - 1) * per_page:page * per_page]
+            else:
+                dates = self._dates(searcher) if sort == "date" else None
+                result.total, docnums = ranked_page(searcher, matching, phrases, scheduled, page,
+                                                    per_page, by_date=sort == "date", matches=matches,
+                                                    dates=dates)
             if result.total:
                 result.partial = not require_all
                 result.ids = [_doc_id(searcher.stored_fields(docnum)["key"]) for docnum in docnums]
@@ -210,6 +228,51 @@ class PublicSearch:
         if not result.total or result.partial:
             result.suggestion = self._suggest(searcher, parsed, restriction, scheduled)
         return result
+
+    def _dates(self, searcher):
+        """Every document's published_at, by docnum, read once per state of the index (a list:
+        reading the column document by document costs ~5 microseconds each, at every search)."""
+        state = self._store.searcher_state(searcher)
+        kept_state, dates = self._dates_kept
+        if state is None or kept_state != state:
+            dates = list(searcher.reader().column_reader("published_at"))
+            if state is not None:
+                self._dates_kept = (state, dates)
+        return dates
+
+    def _matches(self, searcher, matching, phrases, excluded):
+        """(all_matches(), the best RESCORE_POOL docnums in relevance order), kept in the shared
+        store for this state of the index: the next pages, the other sort order and the other
+        workers reuse one pass over the matches and one weighing of adjacency."""
+        def compute():
+            matches = all_matches(searcher, matching, excluded)
+            _, pool = ranked_page(searcher, matching, phrases, excluded, 1, RESCORE_POOL, matches=matches)
+            return (array("d", [score for score, _ in matches]),
+                    array("q", [docnum for _, docnum in matches]), array("q", pool))
+
+        state = self._store.searcher_state(searcher)
+        key = "matches:" + hashlib.sha1(f"{state}|{matching!r}|{phrases!r}|{sorted(excluded)}"
+                                        .encode()).hexdigest()
+        scores, docnums, pool = self._kept(key, compute, MATCHES_MAX_AGE, storable=state is not None)
+        return list(zip(scores, docnums, strict=True)), list(pool)
+
+    def _kept(self, key, compute, expire, storable=True):
+        """compute(), or what the derived store kept under `key`; what is computed is kept."""
+        store = self._derived_store() if storable else None
+        if store is not None:
+            try:
+                kept = store.get(key)
+            except Exception:  # locked or damaged: compute it
+                kept = None
+            if kept is not None:
+                return kept
+        value = compute()
+        if store is not None:
+            try:
+                store.set(key, value, expire=expire)
+            except Exception:  # the answer stands; the next one computes it again
+                pass
+        return value
 
     # --- "did you mean" -----------------------------------------------------------------------------
     def _accented_forms(self, searcher):
@@ -291,19 +354,37 @@ class PublicSearch:
         hits = searcher.search(similar, limit=limit * 3, mask=exclude)
         return [_doc_id(hit["key"]) for hit in hits]
 
+    def _derived_store(self):
+        """What searches derive from the index, on disk (python-diskcache under the index dir),
+        shared by every worker and kept across restarts: related lists (computing one costs ~15 ms
+        of Whoosh work, reading it ~0.1 ms) and the matches of recent queries."""
+        if self._derived is None and self._derived_dir is not None:
+            with self._derived_lock:
+                if self._derived is None:
+                    try:
+                        self._derived = diskcache.Cache(
+                            str(self._derived_dir), timeout=0.5, size_limit=DERIVED_STORE_BYTES,
+                            sqlite_mmap_size=0, sqlite_cache_size=256)
+                    except Exception:
+                        logging.getLogger(__name__).exception("search's derived store unavailable")
+                        self._derived_dir = None
+        return self._derived
+
+    def forget_derived(self):
+        """Empty the derived store (after a restore: its related lists name another database's ids)."""
+        store = self._derived_store()
+        if store is not None:
+            store.clear()
+
     def related(self, article_id, text, limit=5):
-        """Ids of public articles most alike in content, best first, a few more than `limit`
-        (cached a few minutes). The caller keeps those the database says are public now: that
-        check, not a restriction inside this query, keeps Whoosh's fast top-N path."""
-        key = (article_id, hash(text))
-        cached = self._related_cache.get(key)
-        if cached and cached[0] > time.monotonic():
-            return cached[1]
+        """Ids of public articles most alike in content, best first, a few more than `limit`.
+
+        Stored per article and text (an edit gives a new list) for RELATED_MAX_AGE. The caller
+        keeps those the database says are public now: that check, not a restriction inside this
+        query, keeps Whoosh's fast top-N path, and makes a stored list safe after an unpublish."""
+        key = f"related:{article_id}:{limit}:{hashlib.sha1(text.encode()).hexdigest()[:20]}"
         try:
-            ids = self._with_fresh_searcher_on_failure(self._related_ids, article_id, text, limit)
+            return self._kept(key, lambda: self._with_fresh_searcher_on_failure(
+                self._related_ids, article_id, text, limit), RELATED_MAX_AGE)
         except IndexUnavailable:
             return []
-        if len(self._related_cache) > 5000:
-            self._related_cache.clear()
-        self._related_cache[key] = (time.monotonic() + RELATED_CACHE_SECONDS, ids)
-        return ids

@@ -126,6 +126,15 @@ class IndexStore:
         self._local.searcher, self._local.ix = current, ix
         return current
 
+    def searcher_state(self, searcher):
+        """Names what `searcher` (this thread's, from searcher()) reads: its directory and commit
+        generation, which together identify the documents it sees; None if unknown."""
+        ix = getattr(self._local, "ix", None)
+        generation = searcher.reader().generation()
+        if ix is None or generation is None or getattr(self._local, "searcher", None) is not searcher:
+            return None
+        return f"{Path(ix.storage.folder).name}:{generation}"
+
     def drop_searcher(self):
         """Forget this thread's kept searcher (the next searcher() opens a new one)."""
         current, self._local.searcher = getattr(self._local, "searcher", None), None

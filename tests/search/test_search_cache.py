@@ -5,9 +5,12 @@ on the site version, so a publish, an edit or an unpublish changes the answer at
 worker and in any other.
 """
 
+from datetime import timedelta
+
 from app import create_app
 from cms.db import database
 from cms.models import Article
+from cms.timeutil import utcnow
 
 
 def another_worker(app):
@@ -62,3 +65,22 @@ def test_cached_results_change_at_once_after_publish_edit_and_unpublish(client, 
     for reader in (client, other_worker):
         page = _titles(reader.get("/tim-kiem?q=kho+bac"))
         assert "Quyết toán kho bạc" not in page and "Tập huấn nghiệp vụ kho bạc" in page
+
+
+def test_the_next_page_and_the_date_order_follow_a_publish(client, api, indexes, make_article):
+    """Each query's matches are kept for the index's state (page 2 and the date order reuse them):
+    a publish is a new state, so neither can show the older answer."""
+    for n in range(12):
+        make_article(title=f"Bồi dưỡng lý luận chính trị khóa {n}", slug=f"boi-duong-{n}",
+                     body="Lớp bồi dưỡng lý luận chính trị cho đảng viên trẻ.",
+                     published_at=utcnow() - timedelta(hours=30 + n))
+    assert api("boi duong", per_page=10, page=2)["total"] == 12
+    newest = api("boi duong", per_page=10, sort="date")["results"][0]["url"]
+    assert newest.endswith("/boi-duong-0")
+
+    make_article(title="Bồi dưỡng lý luận chính trị khóa mới nhất", slug="boi-duong-moi",
+                 body="Lớp bồi dưỡng lý luận chính trị vừa khai giảng.",
+                 published_at=utcnow() - timedelta(minutes=5))
+    second_page = api("boi duong", per_page=10, page=2)
+    assert second_page["total"] == 13 and len(second_page["results"]) == 3
+    assert api("boi duong", per_page=10, sort="date")["results"][0]["url"].endswith("/boi-duong-moi")

@@ -213,6 +213,35 @@ def test_related_articles_are_up_to_five_alike_public_never_itself(client, topic
     assert gone.slug not in (again.article_slugs() if again else [])
 
 
+def test_related_lists_are_stored_for_every_worker_and_filled_by_the_command(
+        app, client, cli, topic, monkeypatch):
+    """`related-lists` computes each public article's list once; pages then read the stored lists
+    (here Whoosh may not be asked again), in this worker and in a new one on the same data."""
+    from app import create_app
+    from cms.db import database
+    from search_index.public import PublicSearch
+
+    result = cli("related-lists")
+    assert result.exit_code == 0, result.output
+    assert "9 bài" in result.output  # the public ones: not the draft
+    expected = get_page(client, "/bai-viet/luan-chuyen-2").find("section", cls="related").article_slugs()
+    assert expected
+
+    def no_whoosh(*args, **kwargs):
+        raise AssertionError("a stored related list was computed again")
+
+    monkeypatch.setattr(PublicSearch, "_related_ids", no_whoosh)
+    database.close()
+    keys = ("TESTING", "CMS_DATA_DIR", "SECRET_KEY", "SERVER_NAME", "DATABASE_URL")
+    restarted = create_app({key: app.config[key] for key in keys})
+    for slug in [f"luan-chuyen-{n}" for n in range(6)]:
+        for worker in (app, restarted):
+            page = get_page(worker.test_client(), f"/bai-viet/{slug}")
+            assert page.find("section", cls="related"), slug
+    assert get_page(restarted.test_client(), "/bai-viet/luan-chuyen-2").find(
+        "section", cls="related").article_slugs() == expected
+
+
 def test_the_outbox_is_written_in_the_change_s_transaction_and_applied_after_a_write_request(
         client, db, service, indexes, make_article):
     article = make_article(title="Bài có hàng đợi", slug="hang-doi")
