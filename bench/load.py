@@ -13,7 +13,10 @@ What one run does:
    command the README gives) and cached in bench/out/load-index-<key>/, keyed by the code that
    shapes the documents (generator included); a later run copies them after checking every
    document's key and stamp against the site (search_index.sync.check), and builds them again if
-   anything differs. The site_state row a real site has from its first edit is made.
+   anything differs. The site_state row a real site has from its first edit is made. Every public
+   article's related list is computed as a site that has served its articles has them
+   (`flask --app app related-lists`, cached in bench/out/load-related-<key>/, keyed by the index
+   and the code that computes the lists).
 2. Two servers, both `gunicorn -c gunicorn.conf.py` on a free loopback port (CMS_BIND), so they
    share workers, threads, worker class, keep-alive, max_requests and logging: the site
    (wsgi_app of the config, CMS_DATA_DIR = the data dir), and the baseline,
@@ -85,6 +88,8 @@ BIN = Path(sys.executable).parent
 INDEX_INPUTS = [ROOT / "search_index" / name for name in ("analysis.py", "schema.py", "store.py", "sync.py")]
 INDEX_INPUTS += [ROOT / "cms" / name for name in ("search_documents.py", "markup.py", "text.py")]
 INDEX_INPUTS += [ROOT / "bench" / "generate.py"]  # the text of the site (the seed picks the rest)
+# What computes the related lists (bench/out/load-related-<key>/ holds them for a site and index).
+RELATED_INPUTS = [ROOT / "search_index" / "public.py", ROOT / "cms" / "public.py"]
 
 PROFILES = ["home", "category", "article", "search", "feed", "mixed", "article-cold"]
 TARGET_PROFILES = ["home", "category", "article", "search", "feed", "mixed"]
@@ -168,7 +173,31 @@ def prepare_data_dir(data_dir, n_articles, seed, index_procs):
             os.replace(building / "index", cached_index)
         finally:
             shutil.rmtree(building, ignore_errors=True)
+    prepare_related_lists(data_dir, n_articles, seed, key, index_procs)
     return database_file
+
+
+def prepare_related_lists(data_dir, n_articles, seed, index_key, procs):
+    """Every public article's related list, as a site that has served its articles has them:
+    `flask --app app related-lists` once (about a minute), cached in bench/out/load-related-<key>/
+    (keyed by the index and by the code computing the lists); the command then fills any list
+    the cache lacks or that has expired."""
+    key = index_key + "-" + _file_key(RELATED_INPUTS)
+    cached = OUT_DIR / f"load-related-{n_articles}-seed{seed}-{key}"
+    target = Path(data_dir) / "index" / "derived-public"
+    if target.exists():
+        shutil.rmtree(target)
+    if cached.is_dir():
+        shutil.copytree(cached, target)
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "flask"), "--app", "app", "related-lists", "--procs", str(procs)],
+                   cwd=ROOT, env=server_env(data_dir), check=True, stdout=sys.stderr)
+    log(f"  related lists: {time.perf_counter() - started:.0f} s"
+        + (f" (from {cached.relative_to(ROOT)})" if cached.is_dir() else ""))
+    if not cached.is_dir():
+        for stale in OUT_DIR.glob(f"load-related-{n_articles}-seed{seed}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        shutil.copytree(target, cached)
 
 
 def index_drift(data_dir):
@@ -253,7 +282,8 @@ def gunicorn_settings():
     """The values gunicorn.conf.py gives in this environment (workers, threads...)."""
     values = runpy.run_path(str(GUNICORN_CONF))
     return {name: values.get(name) for name in ("workers", "threads", "worker_class", "keepalive",
-                                                 "max_requests", "max_requests_jitter", "timeout")}
+                                                 "max_requests", "max_requests_jitter", "timeout",
+                                                 "reuse_port")}
 
 
 def server_env(data_dir, bind=None):
@@ -594,7 +624,8 @@ def print_report(results, args, settings, info, final_memory, checks, site, base
     print(f"\nSite: {args.articles} articles ({info['public_articles']} public), {info['categories']} "
           f"categories ({info['category_pages']} list pages), SQLite, both search indexes; "
           f"gunicorn.conf.py: {settings['workers']} workers x {settings['threads']} threads "
-          f"({settings['worker_class']}), max_requests {settings['max_requests']}")
+          f"({settings['worker_class']}), max_requests {settings['max_requests']}, "
+          f"reuse_port {settings['reuse_port']}")
     print(f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}; 1-minute load average "
           f"{args.load_before} before the run, {os.getloadavg()[0]:.2f} after; wrk {args.wrk_threads} "
           f"thread(s), {args.seconds} s a run, timeout {args.timeout} s, Accept-Encoding: gzip\n")
