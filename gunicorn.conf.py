@@ -38,8 +38,8 @@ keepalive = 5
 reuse_port = os.environ.get("CMS_REUSE_PORT", "1" if _kernel_migrates_pending_connections() else "0") == "1"
 # Recycle workers now and then. Memory is bounded by design (page cache in bytes, one searcher
 # per thread), so rarely: a recycled worker starts with empty memory caches (the disk one stays).
-max_requests = 200000
-max_requests_jitter = 20000
+max_requests = 500000
+max_requests_jitter = 50000
 control_socket_disable = True  # gunicorn 27 would otherwise open a socket under ~/.gunicorn/
 pidfile = os.path.join(os.environ.get("CMS_DATA_DIR", "instance"), "gunicorn.pid")
 accesslog = "-"

@@ -110,10 +110,11 @@ def _compute_related_lists(ids, batch=200):
     search = public_search(catch_up=False)
     with database.connection_context():
         for start in range(0, len(ids), batch):
-            articles = Article.select(Article.id, Article.title, Article.lead, Article.body_html).where(
-                Article.id.in_(ids[start:start + batch]))
+            articles = Article.select(Article.id, Article.title, Article.lead, Article.body_html,
+                                      Article.updated_at).where(Article.id.in_(ids[start:start + batch]))
             for article in articles:
-                search.related(article.id, related_text(article))
+                search.related(article.id, lambda article=article: related_text(article),
+                               stamp=article.updated_at.isoformat())
 
 
 def add_demo_loader(app, loader):

@@ -6,7 +6,7 @@ new function appended here (using playhouse.migrate for ALTERs), never an edit o
 Packages with models of their own (admin, visits) append their migrations through `register`.
 """
 
-from peewee import CharField, DateTimeField, IntegerField, TextField
+from peewee import CharField, DateTimeField, IntegerField, SqliteDatabase, TextField
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run_operations
 
@@ -88,11 +88,22 @@ def pending_migrations(db=database):
 
 
 def migrate(db=database):
-    """Apply every pending migration; returns the names applied."""
+    """Apply every pending migration, then refresh the query planner's statistics; returns the
+    names applied."""
     done = []
     for name, function in pending_migrations(db):
         with db.atomic():
             function(db)
             SchemaMigration.create(name=name)
         done.append(name)
+    refresh_statistics(db)
     return done
+
+
+def refresh_statistics(db=database):
+    """SQLite's ANALYZE (0.06 s at 10,000 articles), run by init-db, so at every start of
+    `make serve`. Without statistics, or with sampled ones (analysis_limit), SQLite takes
+    `status = 'published'` for a selective filter and reads every public article through that
+    index to find fifteen by id. PostgreSQL keeps its own statistics (autovacuum)."""
+    if isinstance(db.obj if hasattr(db, "obj") else db, SqliteDatabase):
+        db.execute_sql("ANALYZE")

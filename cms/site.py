@@ -6,7 +6,8 @@ for as long as the page cache's validator (the site's version) stays the same: e
 could show changes that version.
 """
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, render_template, request
+from markupsafe import Markup
 
 from .models import Article, Category
 
@@ -87,6 +88,11 @@ def sidebar_latest():
         .limit(SIDEBAR_COUNT)))
 
 
+def sidebar_html():
+    """The sidebar (latest articles, categories) as HTML: rendered once per state of the site."""
+    return per_site_state("sidebar_html", lambda: Markup(render_template("_sidebar.html")))
+
+
 def latest_in_category(category_id, count):
     """The `count` latest public articles of a category (lists' columns only)."""
     return per_site_state(f"latest_in_category:{category_id}:{count}", lambda: list(
@@ -101,4 +107,5 @@ def init_app(app):
             "site_tagline": app.config["CMS_SITE_TAGLINE"],
             "category_tree": category_tree,
             "sidebar_latest": sidebar_latest,
+            "sidebar_html": sidebar_html,
         }

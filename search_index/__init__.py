@@ -62,11 +62,14 @@ def search_service():
 
 
 def public_search(catch_up=True):
-    """The public index's search, by default caught up with the outbox first (never stale)."""
+    """The public index's search, by default caught up with the outbox first (never stale).
+
+    Without catching up (related lists on article pages), the index is not looked for here:
+    a stored list needs no index, and a search on a missing one raises IndexUnavailable."""
     service = search_service()
-    if not service.stores["public"].exists():
-        raise IndexUnavailable("public index is missing")
     if catch_up:
+        if not service.stores["public"].exists():
+            raise IndexUnavailable("public index is missing")
         service.catch_up()
     return service.public
 

@@ -376,15 +376,23 @@ class PublicSearch:
         if store is not None:
             store.clear()
 
-    def related(self, article_id, text, limit=5):
+    def related(self, article_id, text, limit=5, stamp=None):
         """Ids of public articles most alike in content, best first, a few more than `limit`.
 
-        Stored per article and text (an edit gives a new list) for RELATED_MAX_AGE. The caller
-        keeps those the database says are public now: that check, not a restriction inside this
-        query, keeps Whoosh's fast top-N path, and makes a stored list safe after an unpublish."""
-        key = f"related:{article_id}:{limit}:{hashlib.sha1(text.encode()).hexdigest()[:20]}"
+        `text`: what the article is about, or a function giving it (only called to compute a list).
+        Lists are stored per article and `stamp` (its last change; the text's digest without one)
+        for RELATED_MAX_AGE. The caller keeps those the database says are public now: that check,
+        not a restriction inside this query, keeps Whoosh's fast top-N path, and makes a stored
+        list safe after an unpublish."""
+        def words():
+            return text() if callable(text) else text
+
+        if stamp is None:
+            stamp = hashlib.sha1(words().encode()).hexdigest()[:20]
+        def compute():
+            return self._with_fresh_searcher_on_failure(self._related_ids, article_id, words(), limit)
+
         try:
-            return self._kept(key, lambda: self._with_fresh_searcher_on_failure(
-                self._related_ids, article_id, text, limit), RELATED_MAX_AGE)
+            return self._kept(f"related:{article_id}:{limit}:{stamp}", compute, RELATED_MAX_AGE)
         except IndexUnavailable:
             return []
