@@ -28,7 +28,7 @@ What one run does:
    every profile is warmed up once (--warmup seconds at 32 connections), as a server that has been
    up for a while would be. Requests carry `Accept-Encoding: gzip`, as browsers' do.
 4. Profiles: each is a file of paths sampled with the weights below; wrk picks a line at random per
-   request, so every page type is requested over many URLs (the per-worker page cache must not make
+   request, so every page type is requested over many URLs (the page cache must not make
    a page trivial by serving one URL), with the repetition real readers make:
      home      /
      category  every category, page 1 mostly, pages 2-5 sometimes, any deeper page rarely

@@ -33,6 +33,7 @@ from .models import Article, SiteState
 
 MEMORY_BYTES = 8 * 1024 * 1024  # per process: compressed bodies of the hottest pages
 SHARED_BYTES = 512 * 1024 * 1024  # on disk, for every worker
+ROUTES_REMEMBERED = 10_000  # paths (and hosts) whose route the cache layer keeps, per process
 NOT_STORED_HEADERS = {"content-length", "set-cookie", "date", "etag", "last-modified",
                       "content-encoding"}
 
@@ -167,9 +168,10 @@ def page_key(host_url, path, args, key_args):
     return f"{host_url}{path}?{'&'.join(parts)}"
 
 
-def page_identity(app, request_, key_args, depends_on, validator):
-    """(cache key, entity tag) of the page `request_` asks for, as things stand now."""
-    key = page_key(request_.host_url, request_.path, request_.args, key_args)
+def page_identity(app, request_, key_args, depends_on, validator, host_url=None, path=None):
+    """(cache key, entity tag) of the page `request_` asks for, as things stand now (`host_url`
+    and `path`: the request's, when the caller has them already)."""
+    key = page_key(host_url or request_.host_url, path or request_.path, request_.args, key_args)
     if depends_on is not None:
         key += "|" + depends_on(app)
     return key, entity_tag(key, validator)
@@ -326,6 +328,32 @@ class FastPageMiddleware:
         self.flask_app = flask_app
         self.cookie_names = {flask_app.config.get("SESSION_COOKIE_NAME", "session"),
                              flask_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")}
+        self._routes, self._hosts = {}, {}
+
+    def _route(self, request_):
+        """(page_cache_key_of the path, the decoded path), remembered per raw path: matching the
+        URL map and decoding the path cost a third of a cache hit. Bounded: paths come from anyone."""
+        raw = request_.environ.get("PATH_INFO", "")
+        found = self._routes.get(raw)
+        if found is None:
+            found = (page_cache_key_of(self.flask_app, request_), request_.path)
+            if len(self._routes) >= ROUTES_REMEMBERED:
+                self._routes.clear()
+            self._routes[raw] = found
+        return found
+
+    def _host_url(self, request_):
+        """request_.host_url, remembered per scheme and Host header (a handful on a real site)."""
+        environ = request_.environ
+        raw = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+               environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"))
+        found = self._hosts.get(raw)
+        if found is None:
+            found = request_.host_url
+            if len(self._hosts) >= ROUTES_REMEMBERED:
+                self._hosts.clear()
+            self._hosts[raw] = found
+        return found
 
     def _has_our_cookie(self, environ):
         cookies = environ.get("HTTP_COOKIE")
@@ -339,7 +367,7 @@ class FastPageMiddleware:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or self._has_our_cookie(environ):
             return self.wsgi_app(environ, start_response)
         request_ = Request(environ)
-        page = page_cache_key_of(self.flask_app, request_)
+        page, path = self._route(request_)
         if page is None:  # not a cached page (assets, the back office...): no query for it
             return self.wsgi_app(environ, start_response)
         try:
@@ -348,7 +376,8 @@ class FastPageMiddleware:
         except Exception:  # let Flask meet the database problem and answer it properly
             return self.wsgi_app(environ, start_response)
         environ["cms.page_validator"] = validator
-        key, tag = page_identity(self.flask_app, request_, *page, validator)
+        key, tag = page_identity(self.flask_app, request_, *page, validator,
+                                 host_url=self._host_url(request_), path=path)
         entry = page_cache.get(key, tag)
         if entry is None:
             return self.wsgi_app(environ, start_response)
