@@ -13,7 +13,6 @@
 import atexit
 import gzip
 import hashlib
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -21,7 +20,6 @@ from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 
-import diskcache
 from flask import current_app, g, make_response, request, session
 from peewee import fn
 from werkzeug.http import http_date
@@ -29,6 +27,7 @@ from werkzeug.wrappers import Request
 
 from . import models
 from .db import database
+from .disk_store import DiskStore
 from .models import Article, SiteState
 
 MEMORY_BYTES = 8 * 1024 * 1024  # per process: compressed bodies of the hottest pages
@@ -52,24 +51,7 @@ class PageCache:
         self._lock = threading.Lock()
         self.max_bytes = max_bytes
         self.size = 0
-        self._shared_dir, self._shared_bytes = shared_dir, shared_bytes
-        self._shared = None
-
-    def _shared_store(self):
-        """The disk tier, opened on first use (None when there is none or it cannot be opened)."""
-        if self._shared is None and self._shared_dir is not None:
-            with self._lock:
-                if self._shared is None:
-                    try:
-                        # A cache must never make a reader wait: a short lock timeout (a busy store
-                        # is a miss), no memory map (its pages would count in each worker's RSS).
-                        self._shared = diskcache.Cache(
-                            str(self._shared_dir), timeout=0.5, size_limit=self._shared_bytes,
-                            sqlite_mmap_size=0, sqlite_cache_size=256)
-                    except Exception:
-                        logging.getLogger(__name__).exception("shared page cache unavailable")
-                        self._shared_dir = None
-        return self._shared
+        self._shared = DiskStore(shared_dir, shared_bytes)
 
     def get(self, key, tag):
         with self._lock:
@@ -77,13 +59,7 @@ class PageCache:
             if entry is not None and entry["tag"] == tag:
                 self._entries.move_to_end(key)
                 return entry
-        shared = self._shared_store()
-        if shared is None:
-            return None
-        try:
-            entry = shared.get(key)
-        except Exception:  # locked or damaged: render the page instead
-            return None
+        entry = self._shared.get(key)
         if entry is None or entry.get("tag") != tag:
             return None
         self._remember(key, entry)
@@ -91,12 +67,7 @@ class PageCache:
 
     def put(self, key, entry):
         self._remember(key, entry)
-        shared = self._shared_store()
-        if shared is not None:
-            try:
-                shared.set(key, entry)
-            except Exception:  # the page was served; the next request renders it again
-                pass
+        self._shared.set(key, entry)
 
     def _remember(self, key, entry):
         with self._lock:
@@ -116,9 +87,7 @@ class PageCache:
         with self._lock:
             self._entries.clear()
             self.size = 0
-        shared = self._shared_store()
-        if shared is not None:
-            shared.clear()
+        self._shared.clear()
 
 
 class _ValidatorQuery:
@@ -332,28 +301,16 @@ class FastPageMiddleware:
 
     def _route(self, request_):
         """(page_cache_key_of the path, the decoded path), remembered per raw path: matching the
-        URL map and decoding the path cost a third of a cache hit. Bounded: paths come from anyone."""
-        raw = request_.environ.get("PATH_INFO", "")
-        found = self._routes.get(raw)
-        if found is None:
-            found = (page_cache_key_of(self.flask_app, request_), request_.path)
-            if len(self._routes) >= ROUTES_REMEMBERED:
-                self._routes.clear()
-            self._routes[raw] = found
-        return found
+        URL map and decoding the path cost a third of a cache hit."""
+        return _remembered(self._routes, request_.environ.get("PATH_INFO", ""),
+                           lambda: (page_cache_key_of(self.flask_app, request_), request_.path))
 
     def _host_url(self, request_):
         """request_.host_url, remembered per scheme and Host header (a handful on a real site)."""
         environ = request_.environ
         raw = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
                environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"))
-        found = self._hosts.get(raw)
-        if found is None:
-            found = request_.host_url
-            if len(self._hosts) >= ROUTES_REMEMBERED:
-                self._hosts.clear()
-            self._hosts[raw] = found
-        return found
+        return _remembered(self._hosts, raw, lambda: request_.host_url)
 
     def _has_our_cookie(self, environ):
         cookies = environ.get("HTTP_COOKIE")
@@ -403,6 +360,17 @@ class FastPageMiddleware:
         headers.append(("Content-Length", str(len(body))))
         start_response(f"{entry['status']} OK", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def _remembered(table, key, compute):
+    """table[key], computed on first use; the table is emptied when full (keys come from anyone)."""
+    found = table.get(key)
+    if found is None:
+        found = compute()
+        if len(table) >= ROUTES_REMEMBERED:
+            table.clear()
+        table[key] = found
+    return found
 
 
 def page_cache_key_of(flask_app, request_):

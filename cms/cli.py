@@ -71,7 +71,8 @@ def import_content_command(path):
 
 @click.command("related-lists")
 @with_appcontext
-@click.option("--procs", default=1, show_default=True, help="Processes computing lists at once.")
+@click.option("--procs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes computing lists at once.")
 def related_lists_command(procs):
     """Compute the missing "Bài viết liên quan" lists of every public article.
 
@@ -84,7 +85,7 @@ def related_lists_command(procs):
         ids = [article_id for (article_id,) in Article.public().select(Article.id).tuples()]
     started = time.perf_counter()
     children = []
-    for share in range(1, max(1, procs)):  # the other shares in forked processes
+    for share in range(1, procs):  # the other shares in forked processes
         pid = os.fork()
         if pid == 0:
             status = 1
@@ -94,7 +95,7 @@ def related_lists_command(procs):
             finally:
                 os._exit(status)
         children.append(pid)
-    _compute_related_lists(ids[0::max(1, procs)])
+    _compute_related_lists(ids[0::procs])
     failed = sum(1 for pid in children if os.waitpid(pid, 0)[1] != 0)
     if failed:
         raise click.ClickException(f"{failed} tiến trình tính danh sách bài liên quan bị lỗi.")
@@ -113,8 +114,8 @@ def _compute_related_lists(ids, batch=200):
             articles = Article.select(Article.id, Article.title, Article.lead, Article.body_html,
                                       Article.updated_at).where(Article.id.in_(ids[start:start + batch]))
             for article in articles:
-                search.related(article.id, lambda article=article: related_text(article),
-                               stamp=article.updated_at.isoformat())
+                search.related(article.id, article.updated_at.isoformat(),
+                               lambda article=article: related_text(article))
 
 
 def add_demo_loader(app, loader):

@@ -110,8 +110,8 @@ def related_text(article):
 def _related(article):
     """Up to 5 public articles most alike in content (lists kept by the public search)."""
     try:
-        ids = public_search(catch_up=False).related(article.id, lambda: related_text(article),
-                                                    stamp=article.updated_at.isoformat())
+        ids = public_search(catch_up=False).related(article.id, article.updated_at.isoformat(),
+                                                    lambda: related_text(article))
     except IndexUnavailable:
         return []  # search being down must not take the article page with it
     except Exception:  # nor any failure inside Whoosh (one assertion was seen under load)

@@ -82,10 +82,7 @@ def category_tree():
 
 
 def sidebar_latest():
-    return per_site_state("sidebar_latest", lambda: list(
-        Article.public().select(Article.id, Article.title, Article.slug, Article.published_at,
-                                Category.id, Category.name)
-        .limit(SIDEBAR_COUNT)))
+    return per_site_state("sidebar_latest", lambda: list(Article.listed().limit(SIDEBAR_COUNT)))
 
 
 def sidebar_html():

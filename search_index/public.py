@@ -6,16 +6,14 @@ they become findable by themselves when their time comes.
 """
 
 import hashlib
-import logging
-import threading
 from array import array
 from dataclasses import dataclass, field
 
-import diskcache
 from whoosh import collectors
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
+from cms.disk_store import DiskStore
 from cms.timeutil import utcnow
 
 from . import query as user_query
@@ -159,9 +157,10 @@ def edit_distance(a, b):
 class PublicSearch:
     def __init__(self, store, derived_dir=None):
         self._store = store
-        self._derived_dir = derived_dir
-        self._derived = None
-        self._derived_lock = threading.Lock()
+        # What searches derive from the index, shared by every worker and kept across restarts:
+        # related lists (computing one costs ~15 ms of Whoosh work, reading it ~0.1 ms) and the
+        # matches of recent queries.
+        self._derived = DiskStore(derived_dir, DERIVED_STORE_BYTES)
         self._dates_kept = (None, [])
         self._accents = (None, {})  # (index generation, folded -> most frequent accented form)
 
@@ -211,14 +210,14 @@ class PublicSearch:
             if restriction is not None:
                 matching = restricted(matching, restriction)
             phrases = user_query.adjacency_phrases(parsed) if require_all else []
-            matches, pool = self._matches(searcher, matching, phrases, scheduled)
+            scores, matched, pool = self._matches(searcher, matching, phrases, scheduled)
             if sort != "date" and page * per_page <= len(pool):
-                result.total, docnums = len(matches), pool[(page - 1) * per_page:page * per_page]
+                result.total, docnums = len(matched), list(pool[(page - 1) * per_page:page * per_page])
             else:
                 dates = self._dates(searcher) if sort == "date" else None
                 result.total, docnums = ranked_page(searcher, matching, phrases, scheduled, page,
-                                                    per_page, by_date=sort == "date", matches=matches,
-                                                    dates=dates)
+                                                    per_page, by_date=sort == "date", dates=dates,
+                                                    matches=list(zip(scores, matched, strict=True)))
             if result.total:
                 result.partial = not require_all
                 result.ids = [_doc_id(searcher.stored_fields(docnum)["key"]) for docnum in docnums]
@@ -241,9 +240,9 @@ class PublicSearch:
         return dates
 
     def _matches(self, searcher, matching, phrases, excluded):
-        """(all_matches(), the best RESCORE_POOL docnums in relevance order), kept in the shared
-        store for this state of the index: the next pages, the other sort order and the other
-        workers reuse one pass over the matches and one weighing of adjacency."""
+        """all_matches() as (scores, docnums) arrays, and the best RESCORE_POOL docnums in relevance
+        order, kept in the shared store for this state of the index: the next pages, the other sort
+        order and the other workers reuse one pass over the matches and one weighing of adjacency."""
         def compute():
             matches = all_matches(searcher, matching, excluded)
             _, pool = ranked_page(searcher, matching, phrases, excluded, 1, RESCORE_POOL, matches=matches)
@@ -253,26 +252,16 @@ class PublicSearch:
         state = self._store.searcher_state(searcher)
         key = "matches:" + hashlib.sha1(f"{state}|{matching!r}|{phrases!r}|{sorted(excluded)}"
                                         .encode()).hexdigest()
-        scores, docnums, pool = self._kept(key, compute, MATCHES_MAX_AGE, storable=state is not None)
-        return list(zip(scores, docnums, strict=True)), list(pool)
+        return self._kept(key, compute, MATCHES_MAX_AGE, storable=state is not None)
 
     def _kept(self, key, compute, expire, storable=True):
         """compute(), or what the derived store kept under `key`; what is computed is kept."""
-        store = self._derived_store() if storable else None
-        if store is not None:
-            try:
-                kept = store.get(key)
-            except Exception:  # locked or damaged: compute it
-                kept = None
-            if kept is not None:
-                return kept
-        value = compute()
-        if store is not None:
-            try:
-                store.set(key, value, expire=expire)
-            except Exception:  # the answer stands; the next one computes it again
-                pass
-        return value
+        kept = self._derived.get(key) if storable else None
+        if kept is None:
+            kept = compute()
+            if storable:
+                self._derived.set(key, kept, expire=expire)
+        return kept
 
     # --- "did you mean" -----------------------------------------------------------------------------
     def _accented_forms(self, searcher):
@@ -354,43 +343,19 @@ class PublicSearch:
         hits = searcher.search(similar, limit=limit * 3, mask=exclude)
         return [_doc_id(hit["key"]) for hit in hits]
 
-    def _derived_store(self):
-        """What searches derive from the index, on disk (python-diskcache under the index dir),
-        shared by every worker and kept across restarts: related lists (computing one costs ~15 ms
-        of Whoosh work, reading it ~0.1 ms) and the matches of recent queries."""
-        if self._derived is None and self._derived_dir is not None:
-            with self._derived_lock:
-                if self._derived is None:
-                    try:
-                        self._derived = diskcache.Cache(
-                            str(self._derived_dir), timeout=0.5, size_limit=DERIVED_STORE_BYTES,
-                            sqlite_mmap_size=0, sqlite_cache_size=256)
-                    except Exception:
-                        logging.getLogger(__name__).exception("search's derived store unavailable")
-                        self._derived_dir = None
-        return self._derived
-
     def forget_derived(self):
         """Empty the derived store (after a restore: its related lists name another database's ids)."""
-        store = self._derived_store()
-        if store is not None:
-            store.clear()
+        self._derived.clear()
 
-    def related(self, article_id, text, limit=5, stamp=None):
+    def related(self, article_id, stamp, text, limit=5):
         """Ids of public articles most alike in content, best first, a few more than `limit`.
 
-        `text`: what the article is about, or a function giving it (only called to compute a list).
-        Lists are stored per article and `stamp` (its last change; the text's digest without one)
-        for RELATED_MAX_AGE. The caller keeps those the database says are public now: that check,
-        not a restriction inside this query, keeps Whoosh's fast top-N path, and makes a stored
-        list safe after an unpublish."""
-        def words():
-            return text() if callable(text) else text
-
-        if stamp is None:
-            stamp = hashlib.sha1(words().encode()).hexdigest()[:20]
+        Stored per article and `stamp` (its last change) for RELATED_MAX_AGE; `text()` gives what
+        the article is about, and is called only to compute a list. The caller keeps those the
+        database says are public now: that check, not a restriction inside this query, keeps
+        Whoosh's fast top-N path, and makes a stored list safe after an unpublish."""
         def compute():
-            return self._with_fresh_searcher_on_failure(self._related_ids, article_id, words(), limit)
+            return self._with_fresh_searcher_on_failure(self._related_ids, article_id, text(), limit)
 
         try:
             return self._kept(f"related:{article_id}:{limit}:{stamp}", compute, RELATED_MAX_AGE)
