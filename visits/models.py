@@ -481,6 +481,36 @@ class CalendarDay(BaseModel):
         return f"{self.day:%d/%m/%Y} {self.name}"
 
 
+class JointProposal(BaseModel):
+    """One planner's proposal to combine their plan with an overlapping plan of another department
+    into one joint visit. Nothing of either plan changes until the other side accepts.
+
+    `keep` says which plan becomes the joint visit ("proposer": the proposer's own plan, "target": the
+    other one); the fingerprints are of the two plans as proposed, so that an answer never applies
+    to plans that changed since."""
+
+    proposer_visit = ForeignKeyField(Visit, backref="+", on_delete="CASCADE")
+    target_visit = ForeignKeyField(Visit, backref="+", on_delete="CASCADE")
+    keep = CharField(max_length=10, default="proposer")
+    message = TextField(default="")
+    state = CharField(max_length=20, default=vocab.JOINT_PENDING, choices=vocab.JOINT_STATES)
+    proposed_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    proposed_at = DateTimeField(default=utcnow)
+    proposer_fingerprint = CharField(max_length=64)  # of each plan as it was proposed on
+    target_fingerprint = CharField(max_length=64)
+    answered_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    answered_at = DateTimeField(null=True)
+    answer = TextField(default="")  # the reason given with a refusal, or a note with the acceptance
+
+    class Meta:
+        table_name = "visit_joint_proposal"
+        indexes = ((("target_visit", "state"), False), (("proposer_visit", "state"), False))
+
+    @property
+    def state_label(self):
+        return vocab.JOINT_STATE_LABELS.get(self.state, self.state)
+
+
 VISIT_MODELS = [
     Department, Official, Locality, Assignment, Visit, VisitSearchText, VisitParticipant, VisitLocality,
     VisitTopic,
@@ -500,3 +530,6 @@ def _dashboard_index_with_id(db):
 
 
 register("0210_visit_dashboard_index", _dashboard_index_with_id)
+
+
+register("0220_joint_proposals", lambda db: db.create_tables([JointProposal], safe=True))

@@ -11,6 +11,17 @@ STATES = [
     (CANCELLED, "Đã hủy"),
 ]
 STATE_LABELS = dict(STATES)
+# Joint-visit proposals (đề nghị đi cơ sở chung): sent by one planner, answered by the other side.
+JOINT_PENDING, JOINT_ACCEPTED, JOINT_DECLINED, JOINT_WITHDRAWN, JOINT_LAPSED = (
+    "pending", "accepted", "declined", "withdrawn", "lapsed")
+JOINT_STATES = [
+    (JOINT_PENDING, "Chờ phòng kia trả lời"),
+    (JOINT_ACCEPTED, "Đã đồng ý, đã gộp"),
+    (JOINT_DECLINED, "Không đồng ý"),
+    (JOINT_WITHDRAWN, "Đã rút đề nghị"),
+    (JOINT_LAPSED, "Hết hiệu lực (kế hoạch đã thay đổi)"),
+]
+JOINT_STATE_LABELS = dict(JOINT_STATES)
 # A plan still to be carried out: what coordination between departments looks at.
 PLANNED_STATES = (DRAFT, SUBMITTED, RETURNED, APPROVED)
 

@@ -42,16 +42,15 @@ class Transition:
         self.style = style
 
     def allowed_for(self, visit, scope):
-        """May `scope` take this step on `visit` (its state permitting)? Reviewers never approve or
-        return a plan they made or lead themselves."""
+        """May `scope` take this step on `visit` (its state permitting)? A step for reviewers only
+        (approve, return) is never taken by someone involved in the plan (see may_review)."""
         if visit.state not in self.sources or not scope.has_access:
             return False
-        owner = scope.is_owner(visit)
-        if REVIEWER in self.who and scope.is_reviewer:
-            if OWNER not in self.who and owner:
-                return False
+        if OWNER in self.who and scope.is_owner(visit):
             return True
-        return OWNER in self.who and owner
+        if REVIEWER not in self.who or not scope.is_reviewer:
+            return False
+        return OWNER in self.who or may_review(visit, scope)
 
     def needs_comment(self, visit):
         return self.comment_required or (self.name == "cancel" and visit.state == APPROVED)
@@ -67,6 +66,24 @@ TRANSITIONS = {t.name: t for t in [
     Transition("cancel", "Hủy đợt đi cơ sở", {DRAFT, SUBMITTED, RETURNED, APPROVED}, CANCELLED,
                {OWNER, REVIEWER}, style="danger"),
 ]}
+
+
+def is_involved(visit, scope):
+    """Did the user create `visit`, or lead or take part in it?"""
+    if not scope.has_access:
+        return False
+    if scope.is_owner(visit):
+        return True
+    return bool(scope.official_ids) and VisitParticipant.select().where(
+        (VisitParticipant.visit == visit.id)
+        & VisitParticipant.official.in_(sorted(scope.official_ids))).exists()
+
+
+def may_review(visit, scope):
+    """The one rule of review: a leader or admin who did not create, lead or take part in the plan.
+    Every path that leaves a plan approved (the approve step, a recorded change, a joint visit)
+    asks this."""
+    return scope.is_reviewer and not is_involved(visit, scope)
 
 
 def available_transitions(visit, scope):
@@ -179,13 +196,20 @@ TEXT_FIELDS = ("title", "plan_text", "partners", "topics", "methods", "localitie
                "department", "findings", "proposals", "lessons", "follow_ups")
 
 
-def record_plan_change(visit, before, after, reason, user, scope):
-    """Write the PlanChange of an approved plan. A planner's change goes back for approval; a
-    reviewer's change keeps the approval. Returns the PlanChange."""
+def change_approved_plan(visit, apply_change, reason, user, scope):
+    """Change an approved plan through a recorded PlanChange. `apply_change()` writes the new plan
+    (fields and relations). The approval stays only when a reviewer who is involved in the plan
+    neither before nor after the change made it; any other change goes back for approval.
+    Call inside a transaction. Returns the PlanChange."""
+    before = plan_snapshot(visit)
+    keeps_approval = may_review(visit, scope)
+    apply_change()
+    keeps_approval = keeps_approval and may_review(visit, scope)
+    after = plan_snapshot(visit)
     changes = {label: [before.get(label, ""), value] for label, value in after.items()
                if before.get(label, "") != value}
     state_before = visit.state
-    if not scope.is_reviewer and visit.state == APPROVED:
+    if visit.state == APPROVED and not keeps_approval:
         visit.state = SUBMITTED
         visit.submitted_at = utcnow()
     visit.version += 1
@@ -199,6 +223,7 @@ def record_plan_change(visit, before, after, reason, user, scope):
     audit.record("update", "visit", visit, {"điều chỉnh kế hoạch đã duyệt": reason.strip(),
                                             "trường đã sửa": ", ".join(changes) or "(không đổi)",
                                             "trạng thái": vocab.STATE_LABELS[visit.state]}, actor=user)
+    refresh_search_text(visit.id)
     return change
 
 
@@ -207,68 +232,59 @@ def record_plan_change(visit, before, after, reason, user, scope):
 COMBINABLE = (DRAFT, SUBMITTED, RETURNED, APPROVED)
 
 
-def can_combine(primary, other, scope):
-    """The planner of either plan (or a reviewer) may combine two plans still to be carried out."""
-    if primary.id == other.id or primary.state not in COMBINABLE or other.state not in COMBINABLE:
-        return False
-    return scope.is_reviewer or scope.is_owner(primary) or scope.is_owner(other)
-
-
-def combine(primary, other, user, scope):
+def combine(primary, other, user, approved):
     """Make `primary` the joint visit of both plans: the other's lead and participants join it, its
     localities, topics, methods, partners and plan text are added, the dates cover both trips; the
-    other plan is cancelled and points at the joint one. A joint plan made by a planner (not a
-    reviewer) from an approved plan goes back for approval."""
-    if not can_combine(primary, other, scope):
-        raise WorkflowError("Không thể gộp hai kế hoạch này (đã thực hiện, đã hủy, hoặc bạn không có quyền).")
-    with database.atomic():
-        before = plan_snapshot(primary)
-        participants = [p for (p,) in VisitParticipant.select(VisitParticipant.official)
-                        .where(VisitParticipant.visit.in_([primary.id, other.id])).tuples()]
-        participants.append(other.lead_id)
-        localities = [lid for (lid,) in VisitLocality.select(VisitLocality.locality)
-                      .where(VisitLocality.visit.in_([primary.id, other.id]))
-                      .order_by(VisitLocality.visit != primary.id, VisitLocality.id).tuples()]
-        topics = [code for (code,) in VisitTopic.select(VisitTopic.topic)
-                  .where(VisitTopic.visit.in_([primary.id, other.id])).tuples()]
-        primary.start_date = min(primary.start_date, other.start_date)
-        primary.end_date = max(primary.end_date, other.end_date)
-        primary.methods = ",".join(dict.fromkeys(primary.method_codes + other.method_codes))
-        if other.partners and other.partners not in primary.partners:
-            primary.partners = "; ".join(filter(None, [primary.partners, other.partners]))
-        lead_name = Official.get_by_id(other.lead_id).full_name
-        primary.plan_text = (primary.plan_text + f"\n\nNội dung gộp từ kế hoạch #{other.id} ({lead_name}):\n"
-                             + other.plan_text).strip()
-        primary.save()
-        set_relations(primary, participants, localities, primary.main_topic or "nam_tinh_hinh", topics)
-        after = plan_snapshot(primary)
-        reason = f"Gộp với kế hoạch #{other.id} ({other.title}) thành một đợt đi cơ sở chung"
-        state_before = primary.state
-        if primary.state == APPROVED or other.state == APPROVED:
-            if scope.is_reviewer:
-                primary.state = APPROVED if primary.state in (APPROVED, SUBMITTED) else primary.state
-            elif primary.state in (APPROVED, SUBMITTED):
-                primary.state = SUBMITTED
-        primary.version += 1
-        primary.save()
-        PlanChange.create(visit=primary.id, actor=user.id, reason=reason,
-                          changes=json.dumps({k: [before.get(k, ""), v] for k, v in after.items()
-                                              if before.get(k, "") != v}, ensure_ascii=False, default=str),
-                          state_before=state_before, state_after=primary.state)
-        if state_before != primary.state:
-            VisitEvent.create(visit=primary.id, actor=user.id, action="combine", from_state=state_before,
-                              to_state=primary.state, comment=reason)
-        other_before = other.state
-        other.state = CANCELLED
-        other.merged_into = primary.id
-        other.version += 1
-        other.save()
-        VisitEvent.create(visit=other.id, actor=user.id, action="combine", from_state=other_before,
-                          to_state=CANCELLED, comment=f"Đã gộp vào đợt đi cơ sở chung #{primary.id}")
-        audit.record("update", "visit", primary, {"gộp kế hoạch": f"#{other.id} vào #{primary.id}"},
-                     actor=user)
-        audit.record("transition", "visit", other, {"từ": vocab.STATE_LABELS[other_before],
-                                                    "sang": vocab.STATE_LABELS[CANCELLED],
-                                                    "lý do": f"gộp vào #{primary.id}"}, actor=user)
-        refresh_search_text(primary.id)
+    other plan is cancelled and points at the joint one. The joint plan is approved when `approved`
+    (both plans were, and the person who agreed may review the joint plan), else it waits for
+    approval. Only visits.joint calls this, once both sides have agreed; call inside a transaction."""
+    if primary.id == other.id or primary.state not in COMBINABLE or other.state not in COMBINABLE:
+        raise WorkflowError("Không thể gộp hai kế hoạch này (đã thực hiện hoặc đã hủy).")
+    before = plan_snapshot(primary)
+    participants = [p for (p,) in VisitParticipant.select(VisitParticipant.official)
+                    .where(VisitParticipant.visit.in_([primary.id, other.id])).tuples()]
+    participants.append(other.lead_id)
+    localities = [lid for (lid,) in VisitLocality.select(VisitLocality.locality)
+                  .where(VisitLocality.visit.in_([primary.id, other.id]))
+                  .order_by(VisitLocality.visit != primary.id, VisitLocality.id).tuples()]
+    topics = [code for (code,) in VisitTopic.select(VisitTopic.topic)
+              .where(VisitTopic.visit.in_([primary.id, other.id])).tuples()]
+    primary.start_date = min(primary.start_date, other.start_date)
+    primary.end_date = max(primary.end_date, other.end_date)
+    primary.methods = ",".join(dict.fromkeys(primary.method_codes + other.method_codes))
+    if other.partners and other.partners not in primary.partners:
+        primary.partners = "; ".join(filter(None, [primary.partners, other.partners]))
+    lead_name = Official.get_by_id(other.lead_id).full_name
+    primary.plan_text = (primary.plan_text + f"\n\nNội dung gộp từ kế hoạch #{other.id} ({lead_name}):\n"
+                         + other.plan_text).strip()
+    primary.save()
+    set_relations(primary, participants, localities, primary.main_topic or "nam_tinh_hinh", topics)
+    after = plan_snapshot(primary)
+    reason = f"Gộp với kế hoạch #{other.id} ({other.title}) thành một đợt đi cơ sở chung"
+    state_before = primary.state
+    primary.state = APPROVED if approved else SUBMITTED
+    if primary.state == SUBMITTED and state_before != SUBMITTED:
+        primary.submitted_at = utcnow()
+    primary.version += 1
+    primary.save()
+    PlanChange.create(visit=primary.id, actor=user.id, reason=reason,
+                      changes=json.dumps({k: [before.get(k, ""), v] for k, v in after.items()
+                                          if before.get(k, "") != v}, ensure_ascii=False, default=str),
+                      state_before=state_before, state_after=primary.state)
+    if state_before != primary.state:
+        VisitEvent.create(visit=primary.id, actor=user.id, action="combine", from_state=state_before,
+                          to_state=primary.state, comment=reason)
+    other_before = other.state
+    other.state = CANCELLED
+    other.merged_into = primary.id
+    other.version += 1
+    other.save()
+    VisitEvent.create(visit=other.id, actor=user.id, action="combine", from_state=other_before,
+                      to_state=CANCELLED, comment=f"Đã gộp vào đợt đi cơ sở chung #{primary.id}")
+    audit.record("update", "visit", primary, {"gộp kế hoạch": f"#{other.id} vào #{primary.id}"},
+                 actor=user)
+    audit.record("transition", "visit", other, {"từ": vocab.STATE_LABELS[other_before],
+                                                "sang": vocab.STATE_LABELS[CANCELLED],
+                                                "lý do": f"gộp vào #{primary.id}"}, actor=user)
+    refresh_search_text(primary.id)
     return primary

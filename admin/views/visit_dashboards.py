@@ -8,16 +8,15 @@ from datetime import date, timedelta
 
 from flask import request
 from flask_admin import expose
+from flask_login import current_user
 
-from visits import charts, rules, vocab
+from visits import charts, joint, rules, vocab
 from visits.calendar import load_calendar, month_starts, period_bounds, today_local
-from visits.models import Department, Visit
-from visits.presenters import load_bundles
+from visits.models import Department
 from visits.stats import (
     coverage_table,
     field_days_table,
     overdue_follow_ups,
-    overlapping_pairs_in_view,
     state_counts,
     visits_per_month,
 )
@@ -125,17 +124,13 @@ class VisitDashboardView(FieldBaseView):
         department_id = info[0]
         _rows, month_chart = self._months(department_id, 12)
         today = today_local()
-        pairs = overlapping_pairs_in_view(self.scope, today, rules.DEFAULT_OVERLAP_WINDOW, horizon_days=60)
-        bundles = {b.visit.id: b for b in load_bundles(
-            list(Visit.select().where(Visit.id.in_([i for a, b, _s, _g in pairs for i in (a.id,
-                                                                                          b.id)][:200]))),
-            with_report=False)} if pairs else {}
         return self._page("admin/visits/dashboard_index.html", department_info=info,
                           counts=state_counts(self.scope, department_id), month_chart=month_chart,
                           field=self._field_days(department_id, monthly=False),
                           coverage=self._coverage(department_id),
                           follow=self._follow_ups(department_id, limit=0),  # count and chart only
-                          pairs=pairs[:100], bundles=bundles,
+                          pairs=joint.dashboard_overlaps(self.scope, today, horizon_days=60),
+                          proposals=joint.inbox(current_user, self.scope),
                           window=rules.DEFAULT_OVERLAP_WINDOW)
 
     @expose("/months")

@@ -21,7 +21,7 @@ from admin import audit
 from admin.accounts import User
 from admin.auth import is_safe_next
 from cms.db import database
-from visits import vocab
+from visits import joint, vocab
 from visits.attachments import (
     ACCEPTED_TEXT,
     MAX_ATTACHMENT_BYTES,
@@ -50,19 +50,16 @@ from visits.models import (
 )
 from visits.presenters import load_bundle, load_bundles, plan_fields, report_fields
 from visits.rules import DEFAULT_OVERLAP_WINDOW
-from visits.stats import overlaps_for
 from visits.workflow import (
     TRANSITIONS,
     WorkflowError,
     apply_transition,
     available_transitions,
     can_change_approved_plan,
-    can_combine,
     can_edit_plan,
     can_manage_follow_ups,
     can_write_report,
-    combine,
-    record_plan_change,
+    change_approved_plan,
     refresh_search_text,
     set_relations,
 )
@@ -348,11 +345,12 @@ class VisitView(FieldModelView):
         changes = list(PlanChange.select(PlanChange, User)
                        .join(User, JOIN.LEFT_OUTER, on=(PlanChange.actor == User.id))
                        .where(PlanChange.visit == visit.id).order_by(PlanChange.id))
-        overlaps = describe_overlaps(visit, bundle, scope)
+        overlaps = joint.overlap_notices(visit, [loc.id for loc in bundle.localities], scope)
         merged = list(Visit.select(Visit.id, Visit.title).where(Visit.merged_into == visit.id))
         return self.render(
             "admin/visits/visit_details.html", visit=visit, bundle=bundle, events=events,
             changes=[(c, json.loads(c.changes or "{}")) for c in changes], overlaps=overlaps, merged=merged,
+            proposals=joint.proposals_of(visit, current_user, scope),
             transitions=available_transitions(visit, scope), all_transitions=TRANSITIONS,
             plan=plan_fields(visit, bundle), report=report_fields(bundle), vocab=vocab,
             can_edit=can_edit_plan(visit, scope), can_change=can_change_approved_plan(visit, scope),
@@ -388,17 +386,16 @@ class VisitView(FieldModelView):
                                                 Length(max=2000)])})
         form = self._prepare(form_class(get_form_data(), obj=visit), visit)
         if request.method == "POST" and form.validate():
+            def apply_change():
+                form.populate_obj(visit)
+                validate_plan(form, visit)
+                visit.save()
+                set_relations(visit, form.participants.data or [], form.localities.data or [],
+                              form.main_topic.data, form.other_topics.data or [])
+
             try:
                 with database.atomic():
-                    before = plan_fields(visit)
-                    form.populate_obj(visit)
-                    validate_plan(form, visit)
-                    visit.save()
-                    set_relations(visit, form.participants.data or [], form.localities.data or [],
-                                  form.main_topic.data, form.other_topics.data or [])
-                    after = plan_fields(visit)
-                    record_plan_change(visit, before, after, form.reason.data, current_user, self.scope)
-                    refresh_search_text(visit.id)
+                    change_approved_plan(visit, apply_change, form.reason.data, current_user, self.scope)
             except ValidationError as exc:
                 flash(str(exc), "error")
             else:
@@ -407,27 +404,62 @@ class VisitView(FieldModelView):
                 return redirect(self.get_url(".details_view", id=visit.id))
         return self.render("admin/visits/visit_change.html", form=form, visit=visit)
 
-    @expose("/combine/<int:visit_id>/<int:other_id>", methods=["POST"])
-    def combine_view(self, visit_id, other_id):
-        """Combine this plan with an overlapping one of another department into one joint visit."""
+    # --- joint visits by consent (visits.joint) ------------------------------------------------------
+    @expose("/joint/propose/<int:visit_id>", methods=["POST"])
+    def propose_joint(self, visit_id):
+        """Propose combining this plan with an overlapping plan of another department."""
         visit = _visible(visit_id)
         bundle = load_bundle(visit)
-        candidates = {o.other.id for o in overlaps_for(visit, [loc.id for loc in bundle.localities])}
-        if other_id not in candidates:
-            abort(404)
-        other = Visit.get_by_id(other_id)
-        keep_other = request.form.get("keep") == "other"
-        primary, absorbed = (other, visit) if keep_other else (visit, other)
-        if not can_combine(primary, absorbed, self.scope):
-            abort(403)
         try:
-            combine(primary, absorbed, current_user, self.scope)
+            with database.atomic():
+                proposal = joint.propose(visit, [loc.id for loc in bundle.localities],
+                                         request.form.get("key", ""), request.form.get("keep", ""),
+                                         request.form.get("message", ""), current_user, self.scope)
+        except PermissionError:
+            abort(403)
         except WorkflowError as exc:
             flash(str(exc), "error")
-            return redirect(self.get_url(".details_view", id=visit.id))
-        flash(f"Đã gộp thành một đợt đi cơ sở chung (#{primary.id}).", "success")
-        target = primary.id if self.scope.sees_visit(primary) else visit.id
-        return redirect(self.get_url(".details_view", id=target))
+        else:
+            if proposal is None:
+                abort(404)
+            flash("Đã gửi đề nghị đi cơ sở chung. Hai kế hoạch giữ nguyên cho đến khi phòng kia đồng ý.",
+                  "success")
+        return redirect(self.get_url(".details_view", id=visit.id))
+
+    @expose("/joint/<int:proposal_id>/<step>", methods=["POST"])
+    def answer_joint(self, proposal_id, step):
+        """Accept or decline a proposal addressed to this side, or withdraw one this side sent."""
+        if step not in ("accept", "decline", "withdraw"):
+            abort(404)
+        found = joint.visible_proposal(proposal_id, self.scope) or abort(404)
+        proposal, proposer, target = found
+        back = target if step != "withdraw" else proposer
+        try:
+            with database.atomic():
+                if step == "withdraw":
+                    joint.withdraw(proposal, proposer, target, current_user, self.scope)
+                    result = None
+                else:
+                    result = joint.answer(proposal, proposer, target, step == "accept",
+                                          request.form.get("comment", ""), current_user, self.scope)
+        except PermissionError:
+            abort(403)
+        except joint.ProposalLapsed as exc:
+            with database.atomic():
+                joint.lapse(proposal, proposer, target, current_user)
+            flash(str(exc), "error")
+        except WorkflowError as exc:
+            flash(str(exc), "error")
+        else:
+            if result is not None:
+                flash(f"Đã đồng ý đi chung: hai kế hoạch đã gộp thành đợt đi cơ sở chung #{result.id}"
+                      f" ({result.state_label.lower()}).", "success")
+                back = result
+            else:
+                flash("Đã rút đề nghị đi chung." if step == "withdraw" else "Đã từ chối đề nghị đi chung.",
+                      "success")
+        landing = next((v for v in (back, target, proposer) if self.scope.sees_visit(v)), back)
+        return redirect(self.get_url(".details_view", id=landing.id))
 
     # --- report, attachments, follow-ups ----------------------------------------------------------
     @expose("/report/<int:visit_id>", methods=["GET", "POST"])
@@ -641,31 +673,6 @@ def save_relations(form, model):
     set_relations(model, form.participants.data or [], form.localities.data or [], form.main_topic.data,
                   form.other_topics.data or [])
     refresh_search_text(model.id)
-
-
-def describe_overlaps(visit, bundle, scope):
-    """The overlapping plans of other departments, with what the planner may know of them: the
-    department, lead, dates and shared localities (not their plan text), and whether they may combine."""
-    found = overlaps_for(visit, [loc.id for loc in bundle.localities])
-    if not found:
-        return []
-    others = {b.visit.id: b for b in load_bundles(
-        list(Visit.select().where(Visit.id.in_([o.other.id for o in found]))), with_report=False)}
-    names = {loc.id: loc.name for b in others.values() for loc in b.localities}
-    rows = []
-    for overlap in found:
-        other = others[overlap.other.id]
-        rows.append({
-            "id": other.visit.id, "title": other.visit.title if scope.sees_visit(
-                other.visit, other.participant_ids, other.participant_department_ids) else None,
-            "department": other.department.name if other.department else "",
-            "lead": other.lead.full_name if other.lead else "", "start": other.visit.start_date,
-            "end": other.visit.end_date, "state": other.visit.state_label, "gap": overlap.gap_days,
-            "localities": ", ".join(names.get(lid, "") for lid in sorted(overlap.shared_locality_ids)),
-            "can_keep_mine": can_combine(visit, other.visit, scope),
-            "can_keep_other": can_combine(other.visit, visit, scope),
-        })
-    return rows
 
 
 class ReportForm(VisitForm):

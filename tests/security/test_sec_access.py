@@ -161,7 +161,7 @@ VISIT_POSTS = [("/admin/visit/transition/{visit}", {"name": "cancel", "comment":
                ("/admin/visit/follow-up/add/{visit}", {"responsible": "x", "description": "x",
                                                        "due_date": "01/01/2030", "official": "0"}),
                ("/admin/visit/follow-up/status/{follow}", {"status": "done"}),
-               ("/admin/visit/combine/{visit}/{other}", {"keep": "other"}),
+               ("/admin/visit/joint/propose/{visit}", {"key": "0" * 24, "keep": "target"}),
                ("/admin/visit/change/{visit}", {"reason": "x", "title": "x"}),
                ("/admin/visit/delete/", {"id": "{visit}"})]
 

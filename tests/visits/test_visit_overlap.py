@@ -1,15 +1,17 @@
-"""Coordination: a plan overlapping another department's plan for the same locality shows a warning
-to both planners, who may combine them into one joint visit."""
+"""Coordination: a plan overlapping another department's submitted or approved plan for the same
+locality shows a notice to both planners, telling only what coordination needs: the department, the
+shared locality and the dates (never drafts, titles, plan text or people of a plan the viewer may not
+open)."""
 
 from datetime import date, timedelta
 
 from visitkit import post, text
 
 from visits import vocab
-from visits.models import PlanChange, Visit, VisitLocality, VisitParticipant
+from visits.models import Visit
 
 
-def test_both_planners_see_the_overlap_and_one_combines(field, make_visit, as_user):
+def test_the_notice_names_the_department_place_and_dates_only(field, make_visit, as_user):
     start = date.today() + timedelta(days=40)
     mine = make_visit("a", state=vocab.SUBMITTED, start=start, localities=[field.kyson],
                       title="Kế hoạch phòng A")
@@ -20,35 +22,59 @@ def test_both_planners_see_the_overlap_and_one_combines(field, make_visit, as_us
 
     page_a = text(as_user("staff_a").get(f"/admin/visit/details/?id={mine.id}"))
     assert "Trùng địa bàn với kế hoạch của phòng khác" in page_a
-    assert "Phòng Cán bộ" in page_a and "Lê Văn Bình" in page_a and f"#{theirs.id}" in page_a
+    assert "Phòng Cán bộ" in page_a and "Huyện Kỳ Sơn" in page_a
+    assert (start + timedelta(days=3)).strftime("%d/%m/%Y") in page_a
+    # Nothing that identifies the other plan or its people.
+    assert "Kế hoạch phòng B" not in page_a and "Lê Văn Bình" not in page_a
+    assert f"#{theirs.id}" not in page_a and f"id={theirs.id}" not in page_a
+    assert "Đã duyệt" not in page_a.split("visit-overlaps")[1].split("</section>")[0]
     assert f"#{far.id}" not in page_a and f"#{same_dept.id} " not in page_a
-    assert "Kế hoạch phòng B" not in page_a  # the other plan's title and text stay hidden
     page_b = text(as_user("staff_b").get(f"/admin/visit/details/?id={theirs.id}"))
-    assert "Trùng địa bàn" in page_b and f"#{mine.id}" in page_b
+    assert "Trùng địa bàn" in page_b and "Phòng Tổ chức đảng" in page_b
+    assert "Kế hoạch phòng A" not in page_b and "Nguyễn Văn An" not in page_b
+    # A leader, who may open both, gets the links.
+    page_leader = text(as_user("leader").get(f"/admin/visit/details/?id={mine.id}"))
+    assert f"#{theirs.id} Kế hoạch phòng B" in page_leader
     dashboard = text(as_user("leader").get("/admin/visit-dashboard/"))
     assert f"#{mine.id}" in dashboard and f"#{theirs.id}" in dashboard
 
-    # Guessing an id that does not overlap gives nothing.
-    assert post(as_user("staff_a"), f"/admin/visit/combine/{mine.id}/{far.id}").status_code == 404
-    response = post(as_user("staff_a"), f"/admin/visit/combine/{mine.id}/{theirs.id}", {"keep": "mine"})
-    assert response.status_code == 302
-    joint, absorbed = Visit.get_by_id(mine.id), Visit.get_by_id(theirs.id)
-    assert absorbed.state == vocab.CANCELLED and absorbed.merged_into_id == joint.id
-    assert joint.state == vocab.SUBMITTED  # a planner's joint plan goes (back) for approval
-    assert (joint.start_date, joint.end_date) == (start, theirs.end_date)
-    assert {p for (p,) in VisitParticipant.select(VisitParticipant.official)
-            .where(VisitParticipant.visit == joint.id).tuples()} == {field.officials["b"].id}
-    assert {loc for (loc,) in VisitLocality.select(VisitLocality.locality)
-            .where(VisitLocality.visit == joint.id).tuples()} == {field.kyson.id, field.dienchau.id}
-    assert PlanChange.select().where(PlanChange.visit == joint.id).exists()
-    # Department B now sees the joint visit (one of its officials takes part).
-    assert as_user("staff_b").get(f"/admin/visit/details/?id={joint.id}").status_code == 200
-    assert "Trùng địa bàn" not in text(as_user("staff_a").get(f"/admin/visit/details/?id={joint.id}"))
 
-
-def test_a_colleague_who_is_not_a_planner_cannot_combine(field, make_visit, as_user):
+def test_drafts_of_other_departments_are_nobodys_business(field, make_visit, as_user):
+    """Hole 3: a draft spanning every locality and two months listed other departments' plans,
+    drafts included, with id, lead, dates and state."""
     start = date.today() + timedelta(days=40)
-    mine = make_visit("a", state=vocab.DRAFT, start=start)
-    theirs = make_visit("b", state=vocab.DRAFT, start=start)
-    assert post(as_user("staff_a2"), f"/admin/visit/combine/{mine.id}/{theirs.id}").status_code == 403
-    assert Visit.get_by_id(theirs.id).state == vocab.DRAFT
+    wide = make_visit("a", state=vocab.DRAFT, start=start, end=start + timedelta(days=59),
+                      localities=[field.province, field.kyson, field.namcan, field.dienchau])
+    draft_b = make_visit("b", state=vocab.DRAFT, start=start + timedelta(days=5),
+                         localities=[field.dienchau], title="Dự thảo kín của phòng B")
+    returned_b = make_visit("b2", state=vocab.RETURNED, start=start + timedelta(days=6),
+                            localities=[field.namcan])
+    submitted_b = make_visit("b", state=vocab.SUBMITTED, start=start + timedelta(days=9),
+                             localities=[field.kyson])
+    page = text(as_user("staff_a").get(f"/admin/visit/details/?id={wide.id}"))
+    panel = page.split("visit-overlaps")[1].split("</section>")[0]
+    assert panel.count("Phòng Cán bộ") == 1  # the submitted plan only
+    assert (start + timedelta(days=9)).strftime("%d/%m/%Y") in panel
+    for hidden in (draft_b, returned_b):
+        assert hidden.start_date.strftime("%d/%m/%Y") not in panel
+    assert "Dự thảo kín" not in page and "Hồ Thị Bảo" not in page and "Lê Văn Bình" not in page
+    for other in (draft_b, returned_b, submitted_b):
+        assert f"#{other.id}" not in panel
+    # The dashboard's list of overlapping plans follows the same rule.
+    dashboard = text(as_user("staff_a").get("/admin/visit-dashboard/"))
+    assert f"#{draft_b.id} " not in dashboard and f"#{submitted_b.id} " not in dashboard
+    assert f"id={submitted_b.id}" not in dashboard and "Dự thảo kín" not in dashboard
+
+
+def test_the_old_combine_endpoint_is_gone(field, make_visit, as_user):
+    """Hole 1: POST /admin/visit/combine/<own>/<other> with keep=other joined another department's plan
+    without its consent."""
+    start = date.today() + timedelta(days=40)
+    theirs = make_visit("a", state=vocab.APPROVED, start=start, localities=[field.kyson])
+    mine = make_visit("b", state=vocab.DRAFT, start=start, localities=[field.kyson])
+    for keep in ("other", "mine"):
+        response = post(as_user("staff_b"), f"/admin/visit/combine/{mine.id}/{theirs.id}", {"keep": keep})
+        assert response.status_code == 404
+    assert Visit.get_by_id(theirs.id).state == vocab.APPROVED
+    assert Visit.get_by_id(mine.id).state == vocab.DRAFT
+    assert as_user("staff_b").get(f"/admin/visit/details/?id={theirs.id}").status_code == 404
