@@ -243,6 +243,19 @@ class ProposalView:
     can_answer: bool
     can_withdraw: bool
 
+    @property
+    def keeps_own(self):
+        """Is the viewer's plan the one kept as the joint visit?"""
+        return self.proposal.keep == (KEEP_OTHER if self.incoming else KEEP_MINE)
+
+    @property
+    def status(self):
+        if self.proposal.state != vocab.JOINT_PENDING:
+            return self.proposal.state_label
+        if not self.current:
+            return vocab.JOINT_STATE_LABELS[vocab.JOINT_LAPSED]
+        return "Chờ phòng này trả lời" if self.incoming else self.proposal.state_label
+
 
 def proposals_of(visit, user, scope):
     """Every proposal naming `visit`, newest first, as the viewer of `visit` may know them."""

@@ -61,3 +61,11 @@ def serious_violations(page):
 
 def words(text):
     return re.sub(r"\s+", " ", text).strip()
+
+
+def snapshot(page, name):
+    """With BROWSER_SCREENSHOTS=DIR set, save a full-page screenshot there (for people to look at)."""
+    folder = os.environ.get("BROWSER_SCREENSHOTS")
+    if folder:
+        width = page.viewport_size["width"] if page.viewport_size else 0
+        page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)

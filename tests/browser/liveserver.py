@@ -34,6 +34,7 @@ ACCOUNTS = {
     "bientap": ("editor", "Trần Thị Biên", None),
     "lanhdao": ("leader", "Lê Văn Lãnh", None),
     "chuyenvien": ("staff", "Phạm Đình Tuấn", "CB004"),
+    "chuyenvien2": ("staff", "Hoàng Minh Đức", "CB011"),  # another department
 }
 
 

@@ -1,13 +1,15 @@
 """The field-visit path in Chromium: a staff member (linked to a demo official) plans a visit and
 submits it; a leader, in another browser, approves it; the staff member writes the report with a
 follow-up item and confirms the visit done; it shows on the dashboards; then it is found again by
-the words of its report, typed without diacritics, in the staff search screen and the visit list."""
+the words of its report, typed without diacritics, in the staff search screen and the visit list.
+And a joint visit: a staff member of another department plans a trip to the same commune at the
+same dates, is told of the other plan, proposes going together, and the first planner agrees."""
 
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from browserkit import login, words
+from browserkit import login, snapshot, words
 from playwright.sync_api import expect
 
 TITLE = "Nắm tình hình củng cố chi bộ bản ở xã vùng cao"
@@ -21,29 +23,36 @@ def _dates():
     return today, start, start + timedelta(days=1)
 
 
+def plan_visit(page, title, start, end, commune=0, lead=None):
+    """Fill and save the plan form (the `commune`-th commune of the list); returns the commune's name."""
+    page.goto("/admin/visit/")
+    page.get_by_role("link", name="Tạo", exact=True).click()
+    page.wait_for_url("**/admin/visit/new/**")
+    page.get_by_label("Tên đợt đi cơ sở").fill(title)
+    if lead:
+        expect(page.locator("#lead option:checked")).to_contain_text(lead)
+    option = page.locator("#localities option", has_text="Xã ").nth(commune)
+    name = words(option.inner_text()).strip(" ▲")
+    page.locator("#localities").select_option(value=option.get_attribute("value"))
+    page.get_by_label("Từ ngày").fill(start.strftime("%d/%m/%Y"))
+    page.get_by_label("Đến ngày").fill(end.strftime("%d/%m/%Y"))
+    page.locator("#main_topic").select_option(value="cung_co_co_so")
+    page.get_by_label("Nắm tình hình", exact=True).check()
+    page.get_by_label("Làm việc trực tiếp").check()
+    page.get_by_label("Đối tượng làm việc").fill("Đảng ủy xã; bí thư các chi bộ bản")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.wait_for_url("**/admin/visit/details/**")
+    expect(page.locator("h1")).to_have_text(title)
+    return name
+
+
 def test_plan_approve_report_dashboard_search(desktop, live_site, new_page):
     today, start, end = _dates()
     staff = desktop
     login(staff, "chuyenvien", live_site.password)
 
     # 1. Plan the visit.
-    staff.goto("/admin/visit/")
-    staff.get_by_role("link", name="Tạo", exact=True).click()
-    staff.wait_for_url("**/admin/visit/new/**")
-    staff.get_by_label("Tên đợt đi cơ sở").fill(TITLE)
-    expect(staff.locator("#lead option:checked")).to_contain_text("Phan Đình Tuấn")
-    commune = staff.locator("#localities option", has_text="Xã ").first
-    commune_name = words(commune.inner_text()).strip(" ▲")
-    staff.locator("#localities").select_option(value=commune.get_attribute("value"))
-    staff.get_by_label("Từ ngày").fill(start.strftime("%d/%m/%Y"))
-    staff.get_by_label("Đến ngày").fill(end.strftime("%d/%m/%Y"))
-    staff.locator("#main_topic").select_option(value="cung_co_co_so")
-    staff.get_by_label("Nắm tình hình", exact=True).check()
-    staff.get_by_label("Làm việc trực tiếp").check()
-    staff.get_by_label("Đối tượng làm việc").fill("Đảng ủy xã; bí thư các chi bộ bản")
-    staff.get_by_role("button", name="Lưu", exact=True).click()
-    staff.wait_for_url("**/admin/visit/details/**")
-    expect(staff.locator("h1")).to_have_text(TITLE)
+    commune_name = plan_visit(staff, TITLE, start, end, lead="Phan Đình Tuấn")
     expect(staff.locator(".badge.visit-state-draft")).to_be_visible()
     expect(staff.locator("table.visit-fields").first).to_contain_text(commune_name)
     details_url = staff.url
@@ -124,3 +133,60 @@ def test_plan_approve_report_dashboard_search(desktop, live_site, new_page):
     expect(staff.get_by_role("link", name=TITLE)).to_be_visible()
     assert staff.locator("table.model-list tbody tr").count() == 1
     assert staff.errors == [] and leader.errors == []
+
+
+def test_joint_visit_proposed_by_one_department_and_accepted_by_the_other(desktop, live_site, new_page):
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    start = today + timedelta(days=300)  # past every demo plan
+    end = start + timedelta(days=1)
+    first = desktop
+    login(first, "chuyenvien", live_site.password)
+    plan_visit(first, "Hướng dẫn quy trình kết nạp đảng viên ở xã", start, end, commune=2)
+    first.get_by_role("button", name="Trình duyệt kế hoạch").click()
+    expect(first.locator(".badge.visit-state-submitted")).to_be_visible()
+    first_url = first.url
+
+    # Another department plans the same commune at the same dates and is told of it, no more.
+    second = new_page()
+    login(second, "chuyenvien2", live_site.password)
+    commune = plan_visit(second, "Khảo sát đội ngũ cán bộ chủ chốt xã", start, end, commune=2)
+    notice = second.locator("section.visit-overlaps")
+    expect(notice).to_contain_text("Phòng Tổ chức đảng - đảng viên")
+    expect(notice).to_contain_text(commune)
+    expect(notice).not_to_contain_text("kết nạp đảng viên")  # the other plan's title stays hidden
+    expect(notice).not_to_contain_text("Phan Đình Tuấn")
+    snapshot(second, "joint-notice")
+    second.set_viewport_size({"width": 390, "height": 844})
+    snapshot(second, "joint-notice")
+    second.set_viewport_size({"width": 1280, "height": 800})
+    row = notice.locator("tr", has_text="Phòng Tổ chức đảng - đảng viên").first
+    row.get_by_label("Kế hoạch của phòng kia").check()
+    row.get_by_label("Lời nhắn cho phòng kia").fill("Đề nghị đi chung một đoàn, tôi sẽ gọi điện trao đổi.")
+    row.get_by_role("button", name="Đề nghị đi chung").click()
+    expect(second.locator(".alert", has_text="Đã gửi đề nghị đi cơ sở chung")).to_be_visible()
+    expect(second.locator("section.visit-joint-proposals")).to_contain_text("Chờ phòng kia trả lời")
+    second_url = second.url
+
+    # The first planner finds it on the dashboard and agrees.
+    first.goto("/admin/visit-dashboard/")
+    inbox = first.locator("section.joint-inbox")
+    expect(inbox).to_contain_text("Cần trả lời")
+    inbox.get_by_role("link", name=re.compile("kết nạp đảng viên")).click()
+    proposal = first.locator("section.visit-joint-proposals")
+    expect(proposal).to_contain_text("Đề nghị đi chung một đoàn")
+    snapshot(first, "joint-proposal")
+    first.set_viewport_size({"width": 390, "height": 844})
+    snapshot(first, "joint-proposal")
+    first.set_viewport_size({"width": 1280, "height": 800})
+    proposal.get_by_role("button", name="Đồng ý đi chung").click()
+    expect(first.locator(".alert", has_text="Đã đồng ý đi chung")).to_be_visible()
+    assert first.url.split("#")[0] == first_url
+    expect(first.locator(".badge.visit-state-submitted")).to_be_visible()  # the joint plan awaits approval
+    expect(first.locator("table.visit-fields").first).to_contain_text("Hoàng Minh Đức")
+
+    # The second department's plan now points at the joint visit, which it may open.
+    second.goto(second_url)
+    expect(second.locator(".badge.visit-state-cancelled")).to_be_visible()
+    second.get_by_role("link", name=re.compile("kết nạp đảng viên")).first.click()
+    expect(second.locator("h1")).to_have_text("Hướng dẫn quy trình kết nạp đảng viên ở xã")
+    assert first.errors == [] and second.errors == []
