@@ -1,15 +1,14 @@
-"""Login at /dang-nhap, logout at /dang-xuat, password change; Flask-Login sessions.
+"""Login at /dang-nhap, logout at /dang-xuat, password change; Flask-Login over server-side sessions.
 
 Five failed logins for one account or one address within 15 minutes lock further tries for that
-account or address until the window has passed. The session carries the account's session token,
-so a password change (a new token) ends every other session of that account.
+account or address until the window has passed. Sessions: admin.sessions.
 """
 
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from peewee import BooleanField, CharField, DateTimeField
@@ -21,7 +20,7 @@ from cms.migrations import register
 from cms.models import BaseModel
 from cms.timeutil import utcnow
 
-from . import audit
+from . import audit, sessions
 from .accounts import User
 
 MAX_FAILURES = 5
@@ -48,15 +47,7 @@ class LoginAttempt(BaseModel):
 register("0105_login_attempts", lambda db: db.create_tables([LoginAttempt], safe=True))
 
 
-@login_manager.user_loader
-def load_user(session_id):
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = User.get_or_none(User.id == int(user_id))
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
+login_manager.user_loader(sessions.load)
 
 
 def is_safe_next(target):
@@ -122,23 +113,32 @@ def login():
                                         & (LoginAttempt.success == False)).execute()  # noqa: E712
             LoginAttempt.create(username=username, ip_address=ip_address, success=True)
             audit.record("login", "user", user, actor=user)
-        session.clear()  # a fresh session on login: nothing from before survives (fixation)
-        login_user(user)
+            sessions.begin(user)  # a fresh cookie: nothing from before survives (fixation)
         return redirect(next_url or url_for("admin.index"))
     return render_template("auth/login.html", form=form, next_url=next_url)
 
 
 @bp.route("/dang-xuat", methods=["GET", "POST"])
 def logout():
+    """POST ends this session on the server; with `everywhere`, every session of the account."""
     if request.method == "GET":
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login"))
         return render_template("auth/logout.html", form=FlaskForm())
+    message = "Bạn đã đăng xuất."
     if current_user.is_authenticated:
-        audit.record("logout", "user", current_user)
+        user = current_user._get_current_object()
+        with database.atomic():
+            if request.form.get("everywhere"):
+                count = sessions.end_everywhere(user)
+                audit.record("logout_all", "user", user, details={"số phiên kết thúc": count})
+                message = "Bạn đã đăng xuất khỏi mọi nơi: mọi phiên đăng nhập của tài khoản đã kết thúc."
+            else:
+                sessions.end(user)
+                audit.record("logout", "user", user)
     logout_user()
     session.clear()
-    flash("Bạn đã đăng xuất.", "info")
+    flash(message, "info")
     return redirect(url_for("auth.login"))
 
 
@@ -152,11 +152,10 @@ def change_password():
             form.current.errors.append("Mật khẩu hiện tại không đúng.")
         else:
             with database.atomic():
-                user.set_password(form.new.data)  # new session token: other sessions end
+                user.set_password(form.new.data)  # new session token: every session begun before ends
                 user.save()
                 audit.record("password", "user", user, actor=user)
-            session.clear()
-            login_user(user)
+                sessions.begin(user)  # this browser goes on in a new session
             flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.", "success")
             return redirect(url_for("admin.index"))
     return render_template("auth/password.html", form=form)
