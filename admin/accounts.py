@@ -27,7 +27,8 @@ class User(BaseModel):
     department = CharField(max_length=200, default="")
     active = BooleanField(default=True)
     password_hash = CharField(max_length=300)
-    # Part of the login session; changing it (on a password change) ends every other session.
+    # Copied into each login session (admin.sessions); a new one (on a password change) ends every
+    # session begun before it.
     session_token = CharField(max_length=64, default=lambda: secrets.token_hex(16))
     created_at = DateTimeField(default=utcnow)
 
@@ -37,9 +38,12 @@ class User(BaseModel):
     def __str__(self):
         return self.full_name or self.username
 
+    # The key of the server-side session (admin.sessions) this object was logged in or loaded with.
+    session_key = None
+
     def get_id(self):
-        """Flask-Login's session id: the account and its current session token."""
-        return f"{self.id}:{self.session_token}"
+        """Flask-Login's session id: the key of this login's server-side session, nothing else."""
+        return self.session_key
 
     # What Flask-Login asks of a user object.
     is_authenticated = True

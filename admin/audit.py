@@ -22,6 +22,7 @@ ACTIONS = {
     "login": "Đăng nhập",
     "login_failed": "Đăng nhập sai",
     "logout": "Đăng xuất",
+    "logout_all": "Đăng xuất khỏi mọi nơi",
     "password": "Đổi mật khẩu",
 }
 

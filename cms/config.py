@@ -17,6 +17,18 @@ def _secret_key(data_dir):
     return key_file.read_text().strip()
 
 
+def _whole_number(name, default):
+    """A positive whole number from the environment; anything else stops the app at start."""
+    raw = os.environ.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {raw!r}")
+    return value
+
+
 def load_settings(overrides=None):
     """A dict of Flask config values; `overrides` (tests, tools) win over the environment."""
     overrides = dict(overrides or {})
@@ -32,6 +44,10 @@ def load_settings(overrides=None):
         "CMS_PAGE_SIZE": 20,
         "CMS_RELATED_COUNT": 15,
         "CMS_PAGE_CACHE_MB": int(os.environ.get("CMS_PAGE_CACHE_MB") or 512),  # shared, on disk
+        # Back-office sessions (admin.sessions): end after this long without a request, and this
+        # long after the login whatever happens (an office day, then log in again).
+        "CMS_SESSION_IDLE_MINUTES": _whole_number("CMS_SESSION_IDLE_MINUTES", 60),
+        "CMS_SESSION_MAX_HOURS": _whole_number("CMS_SESSION_MAX_HOURS", 12),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "JSON_AS_ASCII": False,

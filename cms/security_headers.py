@@ -11,6 +11,10 @@
 - Any other response (images, feeds, JSON, files) gets `default-src 'none'; sandbox`: opened
   directly in a browser, an uploaded file can never run script in the site's origin.
   A policy set by a view itself (attachment downloads) is kept.
+- Every response of the back office and of login/logout (pages, redirects, errors, exports,
+  downloads) gets `Cache-Control: no-store, private`, replacing whatever a view set: neither the
+  browser's cache nor a proxy keeps a copy of a confidential page. Flask-Admin's own static files
+  (/admin/static/: the same vendor scripts for everyone) keep their caching.
 
 HTTPS behind a proxy: set `CMS_PROXY_COUNT` (environment) to the number of proxies in front of the
 app (1 for one nginx). Werkzeug's ProxyFix then trusts that many X-Forwarded-For and
@@ -40,10 +44,16 @@ FILE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 PUBLIC_REFERRER = "strict-origin-when-cross-origin"
 ADMIN_REFERRER = "same-origin"  # back-office URLs (ids, filters) never leave the site
 HSTS = "max-age=31536000"
+NO_STORE = "no-store, private"
+AUTH_PATHS = {"/dang-nhap", "/dang-xuat"}
 
 
 def is_admin_path(path):
     return path == "/admin" or path.startswith("/admin/")
+
+
+def is_never_stored(path):
+    return path in AUTH_PATHS or (is_admin_path(path) and not path.startswith("/admin/static/"))
 
 
 def secure_cookie(cookie):
@@ -65,6 +75,10 @@ def add_headers(headers, path, secure, status="200"):
               ("Referrer-Policy", ADMIN_REFERRER if admin else PUBLIC_REFERRER),
               ("Content-Security-Policy", (ADMIN_CSP if admin else PUBLIC_CSP) if mimetype == "text/html"
                else FILE_CSP)]
+    if is_never_stored(path):
+        headers[:] = [(name, value) for name, value in headers
+                      if name.lower() not in ("cache-control", "expires")]
+        headers.append(("Cache-Control", NO_STORE))
     if secure:
         wanted.append(("Strict-Transport-Security", HSTS))
         headers[:] = [(name, secure_cookie(value) if name.lower() == "set-cookie" else value)

@@ -172,7 +172,10 @@ def csrf_from(page):
     return html.unescape(found.group(1))
 
 
-def login(client, username, password=PASSWORD, next_url=None):
+def login(client, username, password=PASSWORD, next_url=None, ip=None):
+    """Log in through the form; `ip` sets the client's address from then on (sessions are bound to it)."""
+    if ip:
+        client.environ_base["REMOTE_ADDR"] = ip
     page = text_of(client.get("/dang-nhap"))
     data = {"csrf_token": csrf_from(page), "username": username, "password": password}
     if next_url is not None:
@@ -207,7 +210,7 @@ def is_offsite(location):
 
 # --- the database as a whole ----------------------------------------------------------------------
 
-VOLATILE_COLUMNS = {"view_count"}  # counted views are flushed by any page view
+VOLATILE_COLUMNS = {"view_count", "last_seen_at"}  # counted views, sessions touched by any request
 
 
 def db_fingerprint(skip_tables=()):

@@ -63,7 +63,7 @@ ATTACK_FORM = {"id": "1", "rowid": "1", "action": "delete", "name": "approve", "
                "body": "CSRF", "status": "done", "comment": "CSRF", "username": "ke-tan-cong",
                "password": "mat-khau-Ke-gian-1", "new": "mat-khau-Moi-1234", "confirm": "mat-khau-Moi-1234",
                "findings": "CSRF", "responsible": "CSRF", "description": "CSRF", "due_date": "01/01/2030",
-               "reason": "CSRF", "keep": "other", "list_form_pk": "1", "value": "CSRF"}
+               "reason": "CSRF", "keep": "other", "list_form_pk": "1", "value": "CSRF", "everywhere": "1"}
 
 
 @pytest.fixture(scope="module")

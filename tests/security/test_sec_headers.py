@@ -246,3 +246,79 @@ def test_headers_not_modified_keeps_the_page_policy(world, client_as):
     assert again.status_code == 304
     assert again.headers.get("Content-Security-Policy") in (None, PUBLIC_CSP)
     assert again.headers["X-Frame-Options"] == "DENY"
+
+
+# --- caching of back-office and login responses --------------------------------------------------------
+
+def _assert_never_stored(response, where):
+    assert response.headers.getlist("Cache-Control") == ["no-store, private"], (where, response.headers)
+    assert "Expires" not in response.headers, where
+
+
+@pytest.mark.parametrize("kind", ADMIN_PAGES)
+def test_headers_admin_pages_never_stored(world, client_as, kind):
+    _assert_never_stored(_get(client_as("admin"), ADMIN_PAGES[kind]), kind)
+
+
+def _visit_paths(world):
+    field = world.field
+    return {
+        "details": f"/admin/visit/details/?id={field.visit_a.id}",
+        "report": f"/admin/visit/report/{field.visit_a.id}",
+        "record-export": f"/admin/visit/export-record/{field.visit_a.id}/csv",
+        "list-export": "/admin/visit/export/csv/",
+        "attachment": f"/admin/visit/attachment/{field.attachment_a.id}",
+        "dashboard": "/admin/visit-dashboard/",
+    }
+
+
+@pytest.mark.parametrize("kind", ["details", "report", "record-export", "list-export", "attachment",
+                                  "dashboard"])
+def test_headers_confidential_visit_pages_and_exports_never_stored(world, client_as, kind):
+    response = _get(client_as("field_a"), _visit_paths(world)[kind])
+    assert response.status_code == 200, kind
+    _assert_never_stored(response, kind)
+
+
+@pytest.mark.parametrize(("who", "path", "status"), [
+    (None, "/admin/", 302),
+    (None, "/admin/visit/details/?id=1", 302),
+    (None, "/dang-xuat", 302),
+    ("staff", "/admin/user/", 403),
+    ("field_a", "/admin/khong-co-trang-nay", 404),
+    ("field_b", "/admin/visit/details/?id=abc", 404),
+])
+def test_headers_admin_redirects_and_errors_never_stored(world, client_as, who, path, status):
+    response = client_as(who).get(path)
+    assert response.status_code == status, path
+    _assert_never_stored(response, path)
+
+
+def test_headers_login_and_logout_never_stored(sec_app, world):
+    client = sec_app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.50.0.1"
+    _assert_never_stored(client.get("/dang-nhap"), "login page")
+    wrong = login(client, world.users["staff"].username, password="sai-mat-khau-1")
+    assert wrong.status_code == 401
+    _assert_never_stored(wrong, "refused login")
+    right = login(client, world.users["staff"].username)
+    assert right.status_code == 302
+    _assert_never_stored(right, "login redirect")
+    page = client.get("/dang-xuat")
+    _assert_never_stored(page, "logout page")
+    out = client.post("/dang-xuat", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert out.status_code == 302
+    _assert_never_stored(out, "logout")
+
+
+@pytest.mark.parametrize("kind", ["home", "category", "article", "tag", "search"])
+def test_headers_public_pages_keep_their_caching(world, client_as, kind):
+    response = _get(client_as(), PUBLIC_PAGES[kind])
+    assert response.headers["Cache-Control"] == "public, no-cache", kind  # revalidated, shared
+    assert response.headers.get("ETag"), kind
+
+
+def test_headers_back_office_vendor_files_keep_their_caching(world, client_as):
+    response = _get(client_as("admin"), "/admin/static/admin/js/actions.js")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
