@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from . import vocab
+
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -146,3 +148,24 @@ def report_tables(bundle, plan, report, events=()):
                          STATE_LABELS.get(e.from_state, ""),
                          STATE_LABELS.get(e.to_state, ""), e.comment) for e in events]))
     return tables
+
+
+def visit_list_table(data):
+    """The visit list as exported: one row per visit, its people, places and topics by name."""
+    headers = ["Mã", "Tên đợt", "Trạng thái", "Từ ngày", "Đến ngày", "Số ngày", "Chủ trì",
+               "Cán bộ cùng đi",
+               "Phòng", "Địa bàn", "Nội dung chính", "Các nội dung", "Phương pháp", "Đối tượng làm việc"]
+    rows = []
+    from .presenters import load_bundles  # presenters reads the models; export is used without them
+
+    for start in range(0, len(data), 500):
+        for b in load_bundles(data[start:start + 500], with_report=False):
+            v = b.visit
+            rows.append([v.id, v.title, v.state_label, v.start_date, v.end_date, v.days,
+                         b.lead.full_name if b.lead else "",
+                         ", ".join(p.full_name for p in b.participants),
+                         b.department.name if b.department else "",
+                         ", ".join(loc.name for loc in b.localities),
+                         b.main_topic_label, ", ".join(t.label for t in b.topics),
+                         vocab.codes_to_labels(v.methods, vocab.METHOD_LABELS), v.partners])
+    return headers, rows

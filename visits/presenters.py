@@ -120,3 +120,55 @@ def report_fields(bundle):
         "Kiến nghị, đề xuất": report.proposals if report else "",
         "Bài học kinh nghiệm": report.lessons if report else "",
     }
+
+
+# --- the plan form's choices and the list's columns ----------------------------------------
+
+def official_choices(scope=None, only_own_departments=False):
+    query = (Official.select(Official.id, Official.full_name, Department.name.alias("dept"))
+             .join(Department).where(Official.active == True)  # noqa: E712
+             .order_by(Department.position, Official.full_name))
+    if only_own_departments and scope is not None and not scope.sees_all:
+        query = query.where(Official.department.in_(list(scope.department_ids) or [-1]))
+    return [(o.id, f"{o.full_name} ({o.dept})") for o in query.objects()]
+
+
+def locality_choices():
+    """Active localities in tree order, indented by depth (one query)."""
+    rows = list(Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote)
+                .where(Locality.active == True)  # noqa: E712
+                .order_by(Locality.position, Locality.name).tuples())
+    children = {}
+    ids = {row[0] for row in rows}
+    for row in rows:
+        children.setdefault(row[2] if row[2] in ids else None, []).append(row)
+    choices = []
+
+    def walk(parent, depth):
+        for lid, name, _parent, remote in children.get(parent, []):
+            choices.append((lid, "\u2003" * depth + name + (" ▲" if remote else "")))
+            walk(lid, depth + 1)
+
+    walk(None, 0)
+    return choices
+
+
+def attach_list_columns(visits):
+    """Each visit of a page with its lead, department and locality names, in three queries."""
+    ids = [v.id for v in visits]
+    leads = {o.id: o for o in Official.select().where(Official.id.in_(list({v.lead_id for v in visits})))}
+    departments = {d.id: d for d in Department.select().where(
+        Department.id.in_(list({v.department_id for v in visits})))}
+    for visit in visits:
+        if visit.lead_id in leads:
+            visit.lead = leads[visit.lead_id]
+        if visit.department_id in departments:
+            visit.department = departments[visit.department_id]
+    names = {}
+    for start in range(0, len(ids), 500):
+        for visit_id, name in (VisitLocality.select(VisitLocality.visit, Locality.name).join(Locality)
+                               .where(VisitLocality.visit.in_(ids[start:start + 500]))
+                               .order_by(VisitLocality.id).tuples()):
+            names.setdefault(visit_id, []).append(name)
+    for visit in visits:
+        visit.locality_names = ", ".join(names.get(visit.id, []))

@@ -13,6 +13,17 @@ from datetime import date, timedelta
 TARGET_RATIO = 1 / 3  # a third of working time at the grassroots
 DEFAULT_STALE_DAYS = 180
 DEFAULT_OVERLAP_WINDOW = 7
+MAX_VISIT_DAYS = 60  # a longer stay is several trips, planned and reported one by one
+
+
+def plan_dates_problem(start, end):
+    """What is wrong with a plan's dates, in Vietnamese, or None."""
+    if start and end and end < start:
+        return "Ngày kết thúc không được trước ngày bắt đầu."
+    if start and end and (end - start).days > MAX_VISIT_DAYS:
+        return (f"Một đợt đi cơ sở không kéo dài quá {MAX_VISIT_DAYS} ngày; "
+                "hãy chia thành nhiều đợt.")
+    return None
 
 
 # --- time at the grassroots ------------------------------------------------------------------

@@ -84,3 +84,8 @@ def codes_to_labels(codes, labels):
     if isinstance(codes, str):
         codes = [code for code in codes.split(",") if code]
     return ", ".join(labels.get(code, code) for code in codes)
+
+
+def known_codes(codes, labels):
+    """The codes of `codes` that `labels` knows, comma separated (as stored)."""
+    return ",".join(code for code in (codes or []) if code in labels)

@@ -86,6 +86,16 @@ def may_review(visit, scope):
     return scope.is_reviewer and not is_involved(visit, scope)
 
 
+def assign_lead(visit, official_id):
+    """Set the plan's lead, and with it whose plan it is (the lead's department); False when there
+    is no such official."""
+    lead = Official.get_or_none(Official.id == official_id)
+    if lead is None:
+        return False
+    visit.lead, visit.department = lead.id, lead.department_id
+    return True
+
+
 def available_transitions(visit, scope):
     return [t for t in TRANSITIONS.values() if t.allowed_for(visit, scope)]
 

@@ -32,7 +32,7 @@ from visits.attachments import (
     save_attachment,
 )
 from visits.calendar import today_local
-from visits.export import report_tables
+from visits.export import report_tables, visit_list_table
 from visits.models import (
     Attachment,
     Department,
@@ -48,12 +48,20 @@ from visits.models import (
     VisitSearchText,
     VisitTopic,
 )
-from visits.presenters import load_bundle, load_bundles, plan_fields, report_fields
-from visits.rules import DEFAULT_OVERLAP_WINDOW
+from visits.presenters import (
+    attach_list_columns,
+    load_bundle,
+    locality_choices,
+    official_choices,
+    plan_fields,
+    report_fields,
+)
+from visits.rules import DEFAULT_OVERLAP_WINDOW, plan_dates_problem
 from visits.workflow import (
     TRANSITIONS,
     WorkflowError,
     apply_transition,
+    assign_lead,
     available_transitions,
     can_change_approved_plan,
     can_edit_plan,
@@ -70,46 +78,13 @@ from .visit_base import DateTextField, FieldModelView, MultiCheckboxField, Visit
 # --- choices --------------------------------------------------------------------------------------
 
 
-def official_choices(scope=None, only_own_departments=False):
-    query = (Official.select(Official.id, Official.full_name, Department.name.alias("dept"))
-             .join(Department).where(Official.active == True)  # noqa: E712
-             .order_by(Department.position, Official.full_name))
-    if only_own_departments and scope is not None and not scope.sees_all:
-        query = query.where(Official.department.in_(list(scope.department_ids) or [-1]))
-    return [(o.id, f"{o.full_name} ({o.dept})") for o in query.objects()]
-
-
-def locality_choices():
-    """Active localities in tree order, indented by depth (one query)."""
-    rows = list(Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote)
-                .where(Locality.active == True)  # noqa: E712
-                .order_by(Locality.position, Locality.name).tuples())
-    children = {}
-    ids = {row[0] for row in rows}
-    for row in rows:
-        children.setdefault(row[2] if row[2] in ids else None, []).append(row)
-    choices = []
-
-    def walk(parent, depth):
-        for lid, name, _parent, remote in children.get(parent, []):
-            choices.append((lid, "\u2003" * depth + name + (" ▲" if remote else "")))
-            walk(lid, depth + 1)
-
-    walk(None, 0)
-    return choices
-
-
-def descendant_ids(locality_id):
-    return Locality.subtree_ids(locality_id)
-
-
 # --- filters ---------------------------------------------------------------------------------------
 
 class LocalityFilter(BasePeeweeFilter):
     """Visits to a locality or any unit under it."""
 
     def apply(self, query, value):
-        ids = descendant_ids(int(value))
+        ids = Locality.subtree_ids(int(value))
         return query.where(Visit.id.in_(VisitLocality.select(VisitLocality.visit)
                                         .where(VisitLocality.locality.in_(ids))))
 
@@ -259,25 +234,11 @@ class VisitView(FieldModelView):
         folded = fold(normalize_tones(search)) if search else search
         count, data = super().get_list(page, sort_column, sort_desc, folded, filters, execute, page_size)
         if execute and data:
-            _attach_locality_names(data)
+            attach_list_columns(data)
         return count, data
 
     def export_table(self, data):
-        headers = ["Mã", "Tên đợt", "Trạng thái", "Từ ngày", "Đến ngày", "Số ngày", "Chủ trì",
-                   "Cán bộ cùng đi",
-                   "Phòng", "Địa bàn", "Nội dung chính", "Các nội dung", "Phương pháp", "Đối tượng làm việc"]
-        rows = []
-        for start in range(0, len(data), 500):
-            for b in load_bundles(data[start:start + 500], with_report=False):
-                v = b.visit
-                rows.append([v.id, v.title, v.state_label, v.start_date, v.end_date, v.days,
-                             b.lead.full_name if b.lead else "",
-                             ", ".join(p.full_name for p in b.participants),
-                             b.department.name if b.department else "",
-                             ", ".join(loc.name for loc in b.localities),
-                             b.main_topic_label, ", ".join(t.label for t in b.topics),
-                             vocab.codes_to_labels(v.methods, vocab.METHOD_LABELS), v.partners])
-        return headers, rows
+        return visit_list_table(data)
 
     def _handle_view(self, name, **kwargs):
         refused = super()._handle_view(name, **kwargs)
@@ -623,27 +584,6 @@ def _visible_or_none(visit_id):
     return visit if visit is not None and scope_for().sees_visit(visit) else None
 
 
-def _attach_locality_names(visits):
-    """Each visit of a page with its lead, department and locality names, in three queries."""
-    ids = [v.id for v in visits]
-    leads = {o.id: o for o in Official.select().where(Official.id.in_(list({v.lead_id for v in visits})))}
-    departments = {d.id: d for d in Department.select().where(
-        Department.id.in_(list({v.department_id for v in visits})))}
-    for visit in visits:
-        if visit.lead_id in leads:
-            visit.lead = leads[visit.lead_id]
-        if visit.department_id in departments:
-            visit.department = departments[visit.department_id]
-    names = {}
-    for start in range(0, len(ids), 500):
-        for visit_id, name in (VisitLocality.select(VisitLocality.visit, Locality.name).join(Locality)
-                               .where(VisitLocality.visit.in_(ids[start:start + 500]))
-                               .order_by(VisitLocality.id).tuples()):
-            names.setdefault(visit_id, []).append(name)
-    for visit in visits:
-        visit.locality_names = ", ".join(names.get(visit.id, []))
-
-
 def fill_relations(form, visit):
     form.participants.data = [pid for (pid,) in VisitParticipant.select(VisitParticipant.official)
                               .where(VisitParticipant.visit == visit.id).tuples()]
@@ -657,16 +597,13 @@ def fill_relations(form, visit):
 
 
 def validate_plan(form, model):
-    if model.start_date and model.end_date and model.end_date < model.start_date:
-        raise ValidationError("Ngày kết thúc không được trước ngày bắt đầu.")
-    if model.start_date and model.end_date and (model.end_date - model.start_date).days > 60:
-        raise ValidationError("Một đợt đi cơ sở không kéo dài quá 60 ngày; hãy chia thành nhiều đợt.")
-    lead = Official.get_or_none(Official.id == model.lead_id)
-    if lead is None:
+    problem = plan_dates_problem(model.start_date, model.end_date)
+    if problem:
+        raise ValidationError(problem)
+    if not assign_lead(model, model.lead_id):
         raise ValidationError("Cán bộ chủ trì không hợp lệ.")
-    model.department = lead.department_id
     model.main_topic = form.main_topic.data
-    model.methods = ",".join(code for code in (form.methods.data or []) if code in vocab.METHOD_LABELS)
+    model.methods = vocab.known_codes(form.methods.data, vocab.METHOD_LABELS)
 
 
 def save_relations(form, model):
