@@ -9,10 +9,11 @@ import uuid
 from pathlib import Path
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from cms.config import uploads_dir
 from cms.db import storage_failure
+from cms.file_checks import FileRefused, check_size, clean_file_name, image_format, looks_like_markup
 from cms.migrations import register
 from cms.models import BaseModel
 from cms.text import nfc
@@ -26,8 +27,7 @@ FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": (
 RENDITIONS = {"thumb": 400, "article": 960}
 
 
-class UploadError(ValueError):
-    """An upload refused, with a message for the user in Vietnamese."""
+UploadError = FileRefused  # an upload refused, with a message for the user in Vietnamese
 
 
 class Media(BaseModel):
@@ -59,45 +59,14 @@ class Media(BaseModel):
         return f"![{self.title or 'Ảnh'}]({self.url('article')})"
 
 
-# Markup inside an image or document makes a polyglot: a file that a browser or a viewer might also
-# read as HTML or script. "<script" is looked for everywhere; shorter signs only where browsers sniff
-# (the first 1 KB), where an ordinary photo's bytes cannot be mistaken for them by chance.
-_MARKUP_ANYWHERE = (b"<script", b"<iframe", b"<?php", b"<!doctype html")
-_MARKUP_AT_START = (b"<html", b"<svg", b"<body", b"<head", b"<img", b"javascript:")
-
-
-def looks_like_markup(data):
-    lowered = data.lower()
-    return any(sign in lowered for sign in _MARKUP_ANYWHERE) or \
-        any(sign in lowered[:1024] for sign in _MARKUP_AT_START)
-
-
-def clean_file_name(name):
-    """The last part of a client's file name (either slash), without control characters, NFC."""
-    name = "".join(ch for ch in (name or "") if ord(ch) >= 32 and ord(ch) != 127)
-    return nfc(name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
-
-
 def _open_checked(data):
-    if not data:
-        raise UploadError("Tệp rỗng (0 byte).")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"Tệp quá lớn: tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    check_size(data, MAX_UPLOAD_BYTES)
+    kind = image_format(data, MAX_PIXELS, "Chỉ nhận ảnh JPEG, PNG hoặc WebP (không nhận SVG hay tệp khác).",
+                        "Tệp không phải ảnh hợp lệ (JPEG, PNG hoặc WebP).")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            if kind not in FORMATS:
-                raise UploadError("Chỉ nhận ảnh JPEG, PNG hoặc WebP (không nhận SVG hay tệp khác).")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise UploadError("Ảnh có kích thước điểm ảnh quá lớn.")
-            probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
-    except UploadError:
-        raise
-    except Image.DecompressionBombError as exc:  # Pillow's own limit, met before ours can be checked
-        raise UploadError("Ảnh có kích thước điểm ảnh quá lớn.") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError) as exc:  # verified, yet its pixels cannot be decoded
         raise UploadError("Tệp không phải ảnh hợp lệ (JPEG, PNG hoặc WebP).") from exc
     if looks_like_markup(data):  # a real image that is also a page or a script: a polyglot
         raise UploadError("Ảnh có chứa mã HTML hoặc mã lệnh (tệp ghép): không nhận.")

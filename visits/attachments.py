@@ -1,29 +1,33 @@
 """Report attachments: PDF, Word (DOCX), Excel (XLSX) and images, checked by content.
 
-The declared name and type count for nothing: PDF by its header and end marker, DOCX and XLSX by
-being a real ZIP with the parts those formats must have (and without macros, with a bounded
-unpacked size), images by Pillow. Files are stored under the data dir's uploads/visits/ with
-generated names and are served only by the back office's permission-checked download endpoint
-(never by /media/, which refuses that folder: see visits.init_app).
+The declared name and type count for nothing: what a file is and whether it is safe is read by
+parsers (cms.file_checks): PDFs by pypdf, every object walked for scripts, launches and embedded
+files; DOCX and XLSX by inflating every part with a cap on what really comes out, refusing macros;
+images by Pillow. Files are stored under the data dir's uploads/visits/ with generated names and are
+served only by the back office's permission-checked download endpoint (never by /media/, which
+refuses that folder: see visits.init_app).
 """
 
-import io
-import re
 import uuid
-import zipfile
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
-from admin.media import clean_file_name, looks_like_markup
 from cms.config import uploads_dir
 from cms.db import storage_failure
+from cms.file_checks import (
+    FileRefused,
+    check_pdf,
+    check_size,
+    clean_file_name,
+    image_format,
+    looks_like_markup,
+    office_kind,
+)
 from cms.timeutil import utcnow
 
 from .models import Attachment
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a DOCX/XLSX that unpacks to more is refused (zip bomb)
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a DOCX/XLSX that really unpacks to more is refused (zip bomb)
 MAX_ZIP_ENTRIES = 5000
 MAX_PIXELS = 40_000_000
 SUBDIR = "visits"
@@ -37,60 +41,9 @@ KINDS = {
     "webp": ("webp", "image/webp", "Ảnh WebP"),
 }
 ACCEPTED_TEXT = "PDF, Word (.docx), Excel (.xlsx), ảnh JPEG/PNG/WebP"
-# Actions a PDF viewer would run by itself: scripts, launching programs, submitting forms.
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|SubmitForm|ImportData)(?![A-Za-z])")
+NOT_ACCEPTED = f"Chỉ nhận: {ACCEPTED_TEXT}."
 
-
-class AttachmentError(ValueError):
-    """A file refused, with the reason in Vietnamese."""
-
-
-def _office_kind(data):
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise AttachmentError("Tệp nén (DOCX/XLSX) bị hỏng hoặc không hợp lệ.") from exc
-    if len(infos) > MAX_ZIP_ENTRIES or sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise AttachmentError("Tệp nén có dung lượng giải nén quá lớn.")
-    names = {info.filename for info in infos}
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise AttachmentError("Không nhận tệp được đặt mật khẩu.")
-    if "[Content_Types].xml" not in names:
-        raise AttachmentError(f"Chỉ nhận: {ACCEPTED_TEXT}.")
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise AttachmentError("Không nhận tệp có chứa macro.")
-    if "word/document.xml" in names:
-        kind = "docx"
-    elif "xl/workbook.xml" in names:
-        kind = "xlsx"
-    else:
-        raise AttachmentError(f"Chỉ nhận: {ACCEPTED_TEXT}.")
-    try:
-        content_types = archive.read("[Content_Types].xml")
-    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        raise AttachmentError("Tệp nén (DOCX/XLSX) bị hỏng hoặc không hợp lệ.") from exc
-    if b"macroEnabled" in content_types:
-        raise AttachmentError("Không nhận tệp có chứa macro.")
-    return kind
-
-
-def _image_kind(data):
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = (probe.format or "").lower()
-            if kind not in ("jpeg", "png", "webp"):
-                raise AttachmentError(f"Chỉ nhận: {ACCEPTED_TEXT}.")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise AttachmentError("Ảnh có kích thước điểm ảnh quá lớn.")
-            probe.verify()
-    except AttachmentError:
-        raise
-    except Image.DecompressionBombError as exc:  # Pillow's own limit, met before ours can be checked
-        raise AttachmentError("Ảnh có kích thước điểm ảnh quá lớn.") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise AttachmentError(f"Chỉ nhận: {ACCEPTED_TEXT}.") from exc
-    return kind
+AttachmentError = FileRefused  # a file refused, with the reason in Vietnamese
 
 
 def detect_kind(data):
@@ -102,22 +55,19 @@ def detect_kind(data):
 
 
 def _kind_of(data):
-    if not data:
-        raise AttachmentError("Tệp rỗng (0 byte).")
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise AttachmentError(f"Tệp quá lớn: tối đa {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
+    check_size(data, MAX_ATTACHMENT_BYTES)
     if data.startswith(b"%PDF-"):
-        if b"%%EOF" not in data[-2048:]:
-            raise AttachmentError("Tệp PDF không hoàn chỉnh (thiếu phần kết thúc).")
-        if _PDF_ACTIVE.search(data):
-            raise AttachmentError("Không nhận tệp PDF có mã lệnh tự chạy (JavaScript, mở chương trình).")
+        check_pdf(data)
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return _office_kind(data)
+        kind = office_kind(data, MAX_UNPACKED_BYTES, MAX_ZIP_ENTRIES)
+        if kind is None:
+            raise AttachmentError(NOT_ACCEPTED)
+        return kind
     if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n" or (
             data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
-        return _image_kind(data)
-    raise AttachmentError(f"Chỉ nhận: {ACCEPTED_TEXT}.")
+        return image_format(data, MAX_PIXELS, NOT_ACCEPTED, NOT_ACCEPTED).lower()
+    raise AttachmentError(NOT_ACCEPTED)
 
 
 def storage_root(app):

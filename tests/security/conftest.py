@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from filekit import pdf_file
 from seckit import PASSWORD, login
 from werkzeug.security import generate_password_hash
 
@@ -52,11 +53,6 @@ DRAFT_SECRET = "nhapmat5521"
 SCHEDULED_SECRET = "lichmat6630"
 ARCHIVED_SECRET = "luutrumat8842"
 PENDING_SECRET = "choduyetmat2207"
-
-
-def pdf_bytes(extra=b""):
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" + extra + b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def _reset_schema():
@@ -163,8 +159,8 @@ def build_world(app):
     field.visit_a = _visit(field, field.official_a, f"Đi cơ sở Kỳ Sơn {VISIT_SECRET}", VISIT_SECRET, start)
     field.visit_b = _visit(field, field.official_b, f"Đi cơ sở phòng B {VISIT_SECRET}", VISIT_SECRET,
                            start + timedelta(days=5))
-    field.attachment_a = save_attachment(app, field.visit_a, pdf_bytes(), "Biên bản A.pdf", users["field_a"])
-    field.attachment_b = save_attachment(app, field.visit_b, pdf_bytes(), "Biên bản B.pdf", users["field_b"])
+    field.attachment_a = save_attachment(app, field.visit_a, pdf_file(), "Biên bản A.pdf", users["field_a"])
+    field.attachment_b = save_attachment(app, field.visit_b, pdf_file(), "Biên bản B.pdf", users["field_b"])
     service = app.extensions["search"]
     for store in service.stores.values():
         sync.rebuild(store, service.sources)

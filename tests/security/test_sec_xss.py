@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from xml.etree import ElementTree as ET
 
 import pytest
+from filekit import pdf_file
 from PIL import Image
 from seckit import MARK, PAYLOAD_IDS, XSS_PAYLOADS, assert_no_script, script_problems, text_of, token
 
@@ -46,10 +47,6 @@ def _png():
     buffer = io.BytesIO()
     Image.new("RGB", (30, 20), (10, 20, 30)).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def _pdf():
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def build_xss_world(app, world):
@@ -92,7 +89,7 @@ def build_xss_world(app, world):
         PlanChange.create(visit=visit, actor=admin_user.id, reason=payload,
                           changes=json.dumps({"Tên đợt": [payload, payload]}), state_before=vocab.APPROVED,
                           state_after=vocab.APPROVED)
-        save_attachment(app, visit, _pdf(), f"{payload}.pdf", admin_user)
+        save_attachment(app, visit, pdf_file(), f"{payload}.pdf", admin_user)
         save_upload(app, _png(), f"{payload}.png", payload, admin_user)
         audit.record("update", "article", article, {payload: payload}, actor=admin_user, label=payload)
         refresh_search_text(visit.id)

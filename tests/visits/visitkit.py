@@ -4,11 +4,12 @@ token a page gave, and small real files (PDF, DOCX, XLSX, PNG) to upload."""
 import html
 import io
 import re
-import zipfile
 
+from filekit import office_file, pdf_file
 from PIL import Image
 
 PASSWORD = "mat-khau-Di-co-so-1"
+pdf_bytes, office_bytes = pdf_file, office_file  # the names these tests use
 _INPUT_TOKEN = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 _META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -36,22 +37,6 @@ def post(client, path, data=None, **kwargs):
     data = dict(data or {})
     data.setdefault("csrf_token", token(client))
     return client.post(path, data=data, **kwargs)
-
-
-def pdf_bytes():
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-def office_bytes(kind="docx", extra=None):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def png_bytes():
