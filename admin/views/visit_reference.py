@@ -36,7 +36,7 @@ from visits.workflow import can_manage_follow_ups
 
 from .base import LiveFilterEqual
 from .visit_base import DateTextField, FieldBaseView, FieldModelView, VisitForm
-from .visits import _department_options, _visible, locality_choices, official_choices
+from .visits import _department_options, locality_choices, official_choices
 
 
 def _date(value):
@@ -442,25 +442,14 @@ class FollowUpView(FieldModelView):
     def get_count_query(self):
         return self.get_query()
 
-    def get_one(self, id):
-        item = FollowUp.get_or_none(FollowUp.id == id)
-        if item is None:
-            return None
-        _visible(item.visit_id)
-        return item
-
     def _handle_view(self, name, **kwargs):
         refused = super()._handle_view(name, **kwargs)
         if refused:
             return refused
         if name in ("edit_view", "delete_view"):
-            item_id = request.args.get("id", type=int) if name == "edit_view" else request.form.get("id",
-                                                                                                    type=int)
-            item = self.get_one(item_id)
-            if item is None:
-                abort(404)
-            visit = Visit.get_by_id(item.visit_id)
-            if not (can_manage_follow_ups(visit, self.scope) or item.official_id in self.scope.official_ids):
+            item = self.get_one((request.args if name == "edit_view" else request.form).get("id"))
+            scope = self.scope
+            if not (can_manage_follow_ups(item.visit, scope) or item.official_id in scope.official_ids):
                 abort(403)
         return None
 
@@ -506,13 +495,6 @@ class ReviewMeetingView(FieldModelView):
 
     def get_count_query(self):
         return self.get_query()
-
-    def get_one(self, id):
-        meeting = ReviewMeeting.get_or_none(ReviewMeeting.id == id)
-        allowed = meeting is None or self.scope.sees_all or meeting.department_id in self.scope.department_ids
-        if not allowed:
-            abort(404)
-        return meeting
 
     def _visit_choices(self):
         query = (Visit.select(Visit.id, Visit.title, Visit.start_date).where(Visit.state == vocab.DONE)
