@@ -43,8 +43,10 @@ RULES = {
     # admin.views.staff_search.staff_visibility (editors: articles; records only for field staff).
     "staff_search": {"read": ALL_ROLES, "create": set(), "edit": set(), "delete": set()},
     # Departments, officials, localities, assignments, holidays: read by field staff, kept by leaders.
+    # Linking a login account to an official hands that account a department's records: admins only
+    # (the form field, the CSV column and the account names shown are all behind this row).
     "visit_reference": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER},
-                        "edit": {ADMIN, LEADER}, "delete": {ADMIN, LEADER}},
+                        "edit": {ADMIN, LEADER}, "delete": {ADMIN, LEADER}, "link_account": {ADMIN}},
 }
 
 # Areas whose STAFF means field staff (an account linked to an official): checked through
