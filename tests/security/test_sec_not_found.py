@@ -49,7 +49,7 @@ NUMBERED = [(r.endpoint, r.rule, sorted(r.methods - {"HEAD", "OPTIONS"}))
 
 @pytest.mark.parametrize("number", [HUGE, 2**63, 0])
 @pytest.mark.parametrize("who", ["admin", "field_a"])
-def test_ids_out_of_range_in_paths_are_not_found(sec_app, world, client_as, who, number):
+def test_access_ids_out_of_range_in_paths_are_not_found(sec_app, world, client_as, who, number):
     client = client_as(who)
     csrf = token(client)
     problems = []
@@ -74,7 +74,7 @@ MODEL_ENDPOINTS = [view.endpoint for view in _model_views(map_app())]
 
 
 @pytest.mark.parametrize("endpoint", MODEL_ENDPOINTS)
-def test_ids_that_cannot_be_ids_in_queries_and_forms_are_not_found(sec_app, world, client_as, endpoint):
+def test_access_ids_impossible_in_queries_and_forms_are_not_found(sec_app, world, client_as, endpoint):
     """?id= on details and edit, the id of delete, rowid of the bulk actions and list_form_pk of
     inline edits: a 404 for anything no record can have (an admin, so no role check comes first
     where Flask-Admin offers the view at all)."""
@@ -99,7 +99,7 @@ def test_ids_that_cannot_be_ids_in_queries_and_forms_are_not_found(sec_app, worl
 # --- hidden answers like absent ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("endpoint", MODEL_ENDPOINTS)
-def test_absent_records_are_not_found_on_every_model_view(sec_app, world, client_as, endpoint):
+def test_access_ids_absent_records_are_not_found_on_every_model_view(sec_app, world, client_as, endpoint):
     """Flask-Admin's default for a missing record is a message and a redirect to the list; here it
     is a 404, so that it can be the same answer as for a record the user may not see."""
     client = client_as("admin")
@@ -132,7 +132,7 @@ HIDDEN_CASES = [("field_b", "visit_follow_up"), ("field_b", "visit_meeting"), ("
 
 
 @pytest.mark.parametrize(("who", "endpoint"), HIDDEN_CASES)
-def test_hidden_record_answers_like_a_missing_one(sec_app, world, client_as, hidden_ids, who, endpoint):
+def test_access_ids_hidden_answers_like_missing(sec_app, world, client_as, hidden_ids, who, endpoint):
     client = client_as(who)
     for action in ("details", "edit"):
         hidden = client.get(f"/admin/{endpoint}/{action}/?id={hidden_ids[endpoint]}")

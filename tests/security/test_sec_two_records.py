@@ -416,7 +416,7 @@ CASES = [pytest.param(row, role, pair, id=f"{row.name}-{role}-{pair}")
          for row in ROWS for role in ROLES for pair in PAIRS]
 
 
-def test_two_records_table_is_complete():
+def test_access_two_records_table_is_complete():
     assert len({row.name for row in ROWS}) == len(ROWS)
     for row in ROWS:
         assert set(row.expect) == set(ROLES), row.name
@@ -445,7 +445,7 @@ STATUS = {"D": (200, 302), "I": (200, 302), "S": (200,), "N": (200,), "R": (403,
 
 
 @pytest.mark.parametrize(("row", "role", "pair"), CASES)
-def test_two_records(sec_app, pairs, clients, row, role, pair):
+def test_access_two_records(sec_app, pairs, clients, row, role, pair):
     expected = row.expect[role][PAIRS.index(pair)]
     case = Case(pairs, role, pair, row.kind, mark=f"m{next(_serial)}x")
     with sec_app.app_context(), database.connection_context():
@@ -468,7 +468,7 @@ def test_two_records(sec_app, pairs, clients, row, role, pair):
                 row.restore(case)
 
 
-def test_two_records_leader_never_sees_the_list_of_accounts(sec_app, pairs, clients):
+def test_access_leader_never_sees_the_list_of_accounts(sec_app, pairs, clients):
     """The new-official form and the import page of a leader name no account; an admin's form does."""
     with sec_app.app_context(), database.connection_context():
         names = [u.username for u in User.select()]
