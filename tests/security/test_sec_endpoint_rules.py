@@ -38,7 +38,7 @@ def test_access_rules_cover_the_whole_admin_and_the_login_routes():
     """The walk above sees every /admin rule and the login, logout and password routes."""
     app = map_app()
     endpoints = {rule.endpoint for rule in back_office_rules(app)}
-    assert {"auth.login", "auth.logout", "auth.change_password", "visit.combine_view", "visit.report",
+    assert {"auth.login", "auth.logout", "auth.change_password", "visit.export_record", "visit.report",
             "staff_search.index", "visit_dashboard.index", "visit_import.index"} <= endpoints
     assert all(r.endpoint in endpoints for r in app.url_map.iter_rules() if r.rule.startswith("/admin"))
 
