@@ -15,7 +15,7 @@ def init_app(app):
     import visits
     from cms.models import Article, Category, Tag
 
-    from . import auth, cli
+    from . import auth, cli, guard
     from .accounts import User
     from .audit import AuditEntry
     from .i18n import install_admin_fixes
@@ -48,3 +48,4 @@ def init_app(app):
     admin.add_view(StaffSearchView(name="Tìm kiếm nội bộ", endpoint="staff_search", url="/admin/tim-kiem"))
     visits.init_app(app)
     app.extensions["board_admin"] = admin
+    guard.init_app(app)  # after auth and CSRF: the one gate of every back-office request

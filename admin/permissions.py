@@ -6,6 +6,8 @@ Hiding a menu item is a courtesy; these checks are the enforcement.
 from flask import abort
 from flask_login import current_user
 
+from cms.models import Article
+
 ADMIN, EDITOR, LEADER, STAFF = "admin", "editor", "leader", "staff"
 ALL_ROLES = {ADMIN, EDITOR, LEADER, STAFF}
 
@@ -24,7 +26,8 @@ RULES = {
             "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     "media": {"read": {ADMIN, EDITOR, LEADER, STAFF}, "create": {ADMIN, EDITOR, STAFF},
               "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
-    "user": {"read": {ADMIN}, "create": {ADMIN}, "edit": {ADMIN}, "delete": {ADMIN}},
+    # accounts are deactivated, never deleted: the audit log points at them
+    "user": {"read": {ADMIN}, "create": {ADMIN}, "edit": {ADMIN}, "delete": set()},
     "audit": {"read": {ADMIN}, "create": set(), "edit": set(), "delete": set()},
     # Field visits (visits/). Here STAFF means field staff: a staff or editor account linked to an
     # Official; an unlinked staff or editor account has no access at all (see visits.access).
@@ -40,9 +43,75 @@ RULES = {
     # admin.views.staff_search.staff_visibility (editors: articles; records only for field staff).
     "staff_search": {"read": ALL_ROLES, "create": set(), "edit": set(), "delete": set()},
     # Departments, officials, localities, assignments, holidays: read by field staff, kept by leaders.
+    # Linking a login account to an official hands that account a department's records: admins only
+    # (the form field, the CSV column and the account names shown are all behind this row).
     "visit_reference": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER},
-                        "edit": {ADMIN, LEADER}, "delete": {ADMIN, LEADER}},
+                        "edit": {ADMIN, LEADER}, "delete": {ADMIN, LEADER}, "link_account": {ADMIN}},
 }
+
+# Areas whose STAFF means field staff (an account linked to an official): checked through
+# visits.access.Scope.can, which gives an unlinked account no role there at all.
+FIELD_AREAS = {"visit", "visit_follow_up", "visit_meeting", "visit_dashboard", "visit_reference"}
+
+# --- which rule each back-office endpoint needs ---------------------------------------------------
+# Every endpoint under /admin/ and of the login blueprint ("auth") has a rule, or admin.guard refuses
+# it (403) before any view runs, and tests/security/test_sec_endpoint_rules.py fails. A rule is an
+# (area, operation) pair of RULES, or ANYONE (no login needed) or SIGNED_IN (any logged-in account).
+# The rule is the first gate, by role; the view still checks the record itself (scope, owner, state).
+
+ANYONE = "anyone"
+SIGNED_IN = "signed in"
+
+# Flask-Admin's own view functions, on any view that names its `area`: the operation each needs.
+OPERATION_OF_VIEW = {
+    "index_view": "read", "details_view": "read", "export": "read", "ajax_lookup": "read",
+    "create_view": "create", "edit_view": "edit", "ajax_update": "edit",
+    "delete_view": "delete", "action_view": "edit",
+}
+
+# Every other endpoint, by Flask's name "<view endpoint>.<function>" (what url_for takes). To add an
+# @expose'd function, add its line here, e.g. "visit.propose_joint": ("visit", "edit").
+ENDPOINT_RULES = {
+    "auth.login": ANYONE,
+    "auth.logout": ANYONE,  # logging out of no session is harmless, and must not need a login
+    "auth.change_password": SIGNED_IN,
+    "admin.static": ANYONE,  # Flask-Admin's CSS and scripts
+    "admin.index": SIGNED_IN,  # the home page: each role sees its own lists
+    "article.preview": ("article", "create"),
+    "article.transition": ("article", "edit"),  # which step a role may take: admin.editorial
+    "article.revisions": ("article", "read"),
+    "article.restore": ("article", "edit"),
+    "staff_search.index": ("staff_search", "read"),
+    "visit.transition": ("visit", "edit"),  # approve/return: visits.workflow checks the reviewer
+    "visit.change_plan": ("visit", "edit"),
+    "visit.propose_joint": ("visit", "edit"),  # who may propose or answer: visits.joint
+    "visit.answer_joint": ("visit", "edit"),
+    "visit.report": ("visit", "edit"),
+    "visit.upload_attachment": ("visit", "edit"),
+    "visit.download_attachment": ("visit", "read"),
+    "visit.delete_attachment": ("visit", "edit"),
+    "visit.add_follow_up": ("visit_follow_up", "create"),
+    "visit.follow_up_status": ("visit_follow_up", "edit"),
+    "visit.export_record": ("visit", "read"),
+    "visit_dashboard.index": ("visit_dashboard", "read"),
+    "visit_dashboard.months": ("visit_dashboard", "read"),
+    "visit_dashboard.field_days": ("visit_dashboard", "read"),
+    "visit_dashboard.coverage": ("visit_dashboard", "read"),
+    "visit_dashboard.follow_ups": ("visit_dashboard", "read"),
+    "visit_import.index": ("visit_reference", "create"),
+    "visit_import.template": ("visit_reference", "create"),
+}
+
+
+def rule_for(endpoint, area=None):
+    """The rule of `endpoint`: declared in ENDPOINT_RULES, else Flask-Admin's own view function of a
+    view whose area is `area`; None when it has none (then it is refused)."""
+    if endpoint in ENDPOINT_RULES:
+        return ENDPOINT_RULES[endpoint]
+    function = endpoint.rpartition(".")[2]
+    if area is not None and function in OPERATION_OF_VIEW:
+        return area, OPERATION_OF_VIEW[function]
+    return None
 
 
 def role_of(user=None):
@@ -67,6 +136,14 @@ def article_visible_to(article, user=None):
     if role_of(user) != STAFF:
         return can("article", "read", user)
     return article.owner_id == user.id
+
+
+def visible_articles(query, user=None):
+    """`query` (of Article) narrowed by the same rule, for lists and searches."""
+    user = user or current_user
+    if role_of(user) == STAFF:
+        return query.where(Article.owner_id == user.id)
+    return query if can("article", "read", user) else query.where(Article.id < 0)
 
 
 def can_edit_article(article, user=None):

@@ -22,7 +22,6 @@ class Visibility:
 
     everything: bool = False
     all_articles: bool = False
-    published_articles: bool = False
     own_articles_of: int | None = None
     record_kinds: tuple = ()
     departments: list = field(default_factory=list)
@@ -35,12 +34,9 @@ class Visibility:
         allowed = []
         if self.all_articles:
             allowed.append(wq.Term("kind", "article"))
-        else:
-            if self.published_articles:
-                allowed.append(wq.And([wq.Term("kind", "article"), wq.Term("status", "published")]))
-            if self.own_articles_of is not None:
-                owner = wq.Term("owner", str(self.own_articles_of))
-                allowed.append(wq.And([wq.Term("kind", "article"), owner]))
+        elif self.own_articles_of is not None:
+            owner = wq.Term("owner", str(self.own_articles_of))
+            allowed.append(wq.And([wq.Term("kind", "article"), owner]))
         if self.record_kinds:
             mine = [wq.Term("department", str(d)) for d in self.departments]
             mine += [wq.Term("officials", str(o)) for o in self.officials]

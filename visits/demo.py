@@ -75,7 +75,7 @@ def load_reference(content_dir=CONTENT_DIR):
     for kind, name in REFERENCE_FILES:
         path = Path(content_dir) / name
         if path.exists():
-            reports.append(import_csv(kind, path.read_bytes()))
+            reports.append(import_csv(kind, path.read_bytes(), link_accounts=True))  # an operator's command
     return reports
 
 

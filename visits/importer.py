@@ -8,6 +8,7 @@ UTF-8 (with or without the BOM that Excel writes), separated by commas or semico
 """
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -214,7 +215,7 @@ def _departments(rows, errors, report, write):
             _upsert(Department, Department.code == values["code"], values, report)
 
 
-def _officials(rows, errors, report, write):
+def _officials(rows, errors, report, write, link_accounts=False):
     from admin.accounts import User
 
     cols = {c.key: c for c in KINDS["officials"][1]}
@@ -230,7 +231,12 @@ def _officials(rows, errors, report, write):
             errors.append(RowError(row["_line"], cols["phong"].label,
                                    f"không có phòng mã '{row['phong']}' (nhập danh sách phòng trước)."))
         user = None
-        if row.get("tai_khoan"):
+        if row.get("tai_khoan") and not link_accounts:
+            # said before any lookup: whether such an account exists is not told either
+            errors.append(RowError(row["_line"], cols["tai_khoan"].label,
+                                   "chỉ quản trị viên được gắn tài khoản đăng nhập cho cán bộ; "
+                                   "hãy để trống cột này."))
+        elif row.get("tai_khoan"):
             user = usernames.get(row["tai_khoan"])
             if user is None:
                 errors.append(RowError(row["_line"], cols["tai_khoan"].label,
@@ -372,8 +378,10 @@ HANDLERS = {"departments": _departments, "officials": _officials, "localities": 
             "assignments": _assignments, "holidays": _holidays}
 
 
-def import_csv(kind, data):
-    """Check the CSV `data` (bytes or text) of `kind`; write it only if every row is right."""
+def import_csv(kind, data, link_accounts=False):
+    """Check the CSV `data` (bytes or text) of `kind`; write it only if every row is right.
+    `link_accounts`: the officials' "tai_khoan" column may link login accounts (admins only: the
+    caller decides; without it a filled column is an error and existing links are kept)."""
     if kind not in KINDS:
         raise ValueError(f"Loại dữ liệu không hợp lệ: {kind}")
     report = ImportReport(kind)
@@ -381,12 +389,15 @@ def import_csv(kind, data):
     report.errors.extend(errors)
     if report.errors and not rows:  # the file itself (encoding, header) is wrong
         return report
-    HANDLERS[kind](rows, report.errors, report, write=False)
+    handler = HANDLERS[kind]
+    if kind == "officials":
+        handler = functools.partial(_officials, link_accounts=link_accounts)
+    handler(rows, report.errors, report, write=False)
     if report.errors:
         report.errors.sort(key=lambda e: e.line)
         return report
     with database.atomic():
-        HANDLERS[kind](rows, report.errors, report, write=True)
+        handler(rows, report.errors, report, write=True)
     return report
 
 

@@ -38,7 +38,7 @@ from ..editorial import (
 )
 from ..forms import LocalDateTimeField, parse_local_datetime
 from ..media import UploadError, save_upload
-from ..permissions import STAFF, article_visible_to, can, can_edit_article, role_of
+from ..permissions import can, can_edit_article, visible_articles
 from ..search_access import visibility_for
 from .base import LiveFilterEqual, SecureModelView, changed_fields
 
@@ -137,9 +137,7 @@ class ArticleView(SecureModelView):
 
     # --- what each role sees ----------------------------------------------------------------
     def get_query(self):
-        query = Article.select(Article, Category).join(Category)
-        if role_of() == STAFF:
-            query = query.where(Article.owner_id == current_user.id)
+        query = visible_articles(Article.select(Article, Category).join(Category))
         ids = g.get("article_search_ids")
         if ids is not None:
             query = query.where(Article.id.in_(ids or [0]))
@@ -150,19 +148,12 @@ class ArticleView(SecureModelView):
     def get_count_query(self):
         return self.get_query()
 
-    def get_one(self, id):
-        article = Article.get_or_none(Article.id == id)
-        if article is not None and not article_visible_to(article):
-            abort(403)
-        return article
-
     def _handle_view(self, name, **kwargs):
         refused = super()._handle_view(name, **kwargs)
         if refused:
             return refused
         if name == "edit_view":
-            article = self.get_one(request.args.get("id", type=int))
-            if article is not None and not can_edit_article(article):
+            if not can_edit_article(self.get_one(request.args.get("id"))):
                 abort(403)
         return None
 
@@ -273,7 +264,7 @@ class ArticleView(SecureModelView):
 
     @expose("/transition/<int:article_id>", methods=["POST"])
     def transition(self, article_id):
-        article = self.get_one(article_id) or abort(404)
+        article = self.get_one(article_id)
         name = request.form.get("name", "")
         comment = (request.form.get("comment") or "").strip()[:1000]
         published_at = None
@@ -297,7 +288,7 @@ class ArticleView(SecureModelView):
 
     @expose("/revisions/<int:article_id>")
     def revisions(self, article_id):
-        article = self.get_one(article_id) or abort(404)
+        article = self.get_one(article_id)
         revisions = list(Revision.select(Revision, User).join(User, on=(Revision.author == User.id),
                                                              join_type=JOIN.LEFT_OUTER)
                          .where(Revision.article == article).order_by(Revision.number.desc()))
@@ -316,7 +307,7 @@ class ArticleView(SecureModelView):
 
     @expose("/revisions/<int:article_id>/restore/<int:number>", methods=["POST"])
     def restore(self, article_id, number):
-        article = self.get_one(article_id) or abort(404)
+        article = self.get_one(article_id)
         if not can_edit_article(article):
             abort(403)
         revision = Revision.get_or_none((Revision.article == article) & (Revision.number == number)) \

@@ -1,7 +1,7 @@
 """What every back-office view shares: login, the role rules of admin.permissions, audit, transactions."""
 
 import flask_admin.helpers
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, has_request_context
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_login import current_user
@@ -12,23 +12,12 @@ from cms.db import database, roll_back, storage_failure
 from .. import audit
 from ..auth import is_safe_next
 from ..forms import VietnameseForm
+from ..guard import login_redirect
 from ..permissions import can
-
-# Flask-Admin view function -> the operation of admin.permissions.RULES it needs.
-OPERATION_OF_VIEW = {
-    "index_view": "read", "details_view": "read", "export": "read", "ajax_lookup": "read",
-    "create_view": "create", "edit_view": "edit", "ajax_update": "edit",
-    "delete_view": "delete", "action_view": "edit",
-}
-
 
 # Flask-Admin's return targets (?url=) pass its own check when they read "http:/evil.example", which
 # werkzeug then sends as "http:///evil.example" (a browser goes to evil.example): local paths only.
 flask_admin.helpers.is_safe_url = is_safe_next
-
-
-def login_redirect():
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 class LiveFilterEqual(FilterEqual):
@@ -39,16 +28,9 @@ class LiveFilterEqual(FilterEqual):
         return super().get_options(view) if has_request_context() else None
 
 
-def refuse_malformed_ids():
-    """Every model here has whole-number ids: "?id=abc" is a missing record (404), never a query
-    that PostgreSQL refuses with a 500."""
-    values = [request.values.get("id")] + request.form.getlist("rowid")
-    if any(value is not None and not value.isdigit() for value in values):
-        abort(404)
-
-
 class SecureModelView(ModelView):
-    """A ModelView whose every endpoint is checked against the role rules for its `area`."""
+    """A ModelView of one `area` of the role rules. admin.guard checks every endpoint's rule (and the
+    ids of the request) before the view runs; what the view opens is what its list shows."""
 
     area = None  # key of admin.permissions.RULES
     audit_type = None  # object_type in the audit log; defaults to `area`
@@ -79,15 +61,14 @@ class SecureModelView(ModelView):
             return login_redirect()
         abort(403)
 
-    def _handle_view(self, name, **kwargs):
-        refused = super()._handle_view(name, **kwargs)
-        if refused:
-            return refused
-        operation = OPERATION_OF_VIEW.get(name)
-        if operation and not can(self.area, operation):
-            abort(403)
-        refuse_malformed_ids()
-        return None
+    def get_one(self, id):
+        """The record, if this view's list (get_query: the user's scope) holds it; else 404, the same
+        answer for a record the user may not see and for one that does not exist (Flask-Admin
+        would redirect to the list for a missing one and tell the two apart)."""
+        found = self.get_query().where(self.model._meta.primary_key == id).first()
+        if found is None:
+            abort(404)
+        return found
 
     def _get_list_filter_args(self):
         """Filters with a list of choices accept only those choices: any other value is dropped

@@ -6,7 +6,7 @@ from flask_login import current_user
 from cms.models import Article, Category
 from cms.timeutil import utcnow
 
-from ..permissions import STAFF, can, role_of
+from ..permissions import can, visible_articles
 from .base import login_redirect
 
 LIST_SIZE = 10
@@ -25,11 +25,10 @@ class DashboardView(AdminIndexView):
         articles = Article.select(Article, Category).join(Category)
         own = Article.owner_id == current_user.id
         now = utcnow()
-        pending = articles.where(Article.status == Article.PENDING)
-        scheduled = articles.where((Article.status == Article.PUBLISHED) & (Article.published_at > now))
-        if role_of() == STAFF:  # staff see only their own articles, not others' embargoed ones
-            pending = pending.where(own)
-            scheduled = scheduled.where(own)
+        # staff see only their own articles, not others' embargoed ones
+        pending = visible_articles(articles.where(Article.status == Article.PENDING))
+        scheduled = visible_articles(articles.where((Article.status == Article.PUBLISHED)
+                                                    & (Article.published_at > now)))
         return self.render(
             "admin/dashboard.html",
             my_drafts=list(articles.where(own & (Article.status == Article.DRAFT))

@@ -27,7 +27,7 @@ from visits.models import Department, FollowUp, Official, Visit
 from visits.presenters import load_bundles
 from visits.search_source import KIND_LABELS, follow_up_text, report_text, visit_text
 
-from ..permissions import can, role_of
+from ..permissions import can, visible_articles
 from ..search_access import RECORD_KINDS, visibility_for
 from .base import login_redirect
 from .visit_base import parse_local_date
@@ -210,16 +210,13 @@ def _date_text(value):
 
 
 def _article_rows(ids, user):
+    """Rows of the articles `user` may open in the back office (the database's final word)."""
     rows = {}
-    own_only = role_of(user) == "staff"
-    for article in Article.select(Article, Category).join(Category).where(Article.id.in_(ids)):
-        admin_view = not own_only or article.owner_id == user.id
-        if not admin_view and article.status != Article.PUBLISHED:
-            continue  # the database's word: a staff member opens only their own unpublished articles
-        url = (url_for("article.details_view", id=article.id) if admin_view
-               else url_for("public.article", slug=article.slug))
+    query = Article.select(Article, Category).join(Category).where(Article.id.in_(ids))
+    for article in visible_articles(query, user):
         rows[f"article:{article.id}"] = Row(
-            key=f"article:{article.id}", kind="article", title=article.title, url=url,
+            key=f"article:{article.id}", kind="article", title=article.title,
+            url=url_for("article.details_view", id=article.id),
             date=_date_text(article.published_at or article.created_at), place=article.category.name,
             text="\n".join([article.lead or "", html_to_text(article.body_html)]))
     return rows

@@ -5,7 +5,6 @@ from datetime import datetime
 
 from flask import Response, abort, current_app
 from flask_admin import BaseView, expose
-from flask_admin.model.base import BaseModelView
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.utils import secure_filename
@@ -17,7 +16,7 @@ from visits.access import scope_for
 from visits.export import render
 
 from ..i18n import TRANSLATIONS
-from .base import OPERATION_OF_VIEW, SecureModelView, login_redirect, refuse_malformed_ids
+from .base import SecureModelView, login_redirect
 
 EXPORT_TYPES = ["csv", "xlsx"]
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
@@ -103,20 +102,10 @@ class FieldModelView(SecureModelView):
     def is_accessible(self):
         return current_user.is_authenticated and self.scope.can(self.area, "read")
 
-    def _handle_view(self, name, **kwargs):
-        refused = BaseModelView._handle_view(self, name, **kwargs)
-        if refused:
-            return refused
-        operation = OPERATION_OF_VIEW.get(name)
-        if operation and not self.scope.can(self.area, operation):
-            abort(403)
-        refuse_malformed_ids()
-        return None
-
     def is_action_allowed(self, name):
         if name == "delete":
             return self.scope.can(self.area, "delete")
-        return BaseModelView.is_action_allowed(self, name)
+        return super(SecureModelView, self).is_action_allowed(name)
 
     # Joins made by get_query: Flask-Admin must not join those models a second time to sort.
     prejoined = ()

@@ -34,9 +34,10 @@ from visits.models import (
 from visits.stats import current_followers
 from visits.workflow import can_manage_follow_ups
 
+from ..permissions import can
 from .base import LiveFilterEqual
 from .visit_base import DateTextField, FieldBaseView, FieldModelView, VisitForm
-from .visits import _department_options, _visible, locality_choices, official_choices
+from .visits import _department_options, locality_choices, official_choices
 
 
 def _date(value):
@@ -92,10 +93,18 @@ def _user_options():
     return [(u.id, f"{u.username} ({u.full_name})") for u in User.select().order_by(User.username)]
 
 
+def may_link_accounts():
+    return can("visit_reference", "link_account")
+
+
 class OfficialView(FoldedSearchMixin, ReferenceView):
+    """Officials; which login account is linked to one is set and shown to admins only (a link hands
+    the account a department's records; leaders keep the rest, field staff read the rest)."""
+
     audit_type = "visit_official"
     prejoined = ("Department",)
-    column_list = ["code", "full_name", "title", "department", "user", "active"]
+    # "user" last: leaving it out for other roles then moves no column's sort index
+    column_list = ["code", "full_name", "title", "department", "active", "user"]
     column_labels = {"code": "Mã", "full_name": "Họ tên", "title": "Chức vụ", "department": "Phòng",
                      "user": "Tài khoản đăng nhập", "active": "Đang công tác", "search_text": "Tên"}
     column_sortable_list = ["code", "full_name", "title", ("department", Department.name), "active"]
@@ -123,7 +132,10 @@ class OfficialView(FoldedSearchMixin, ReferenceView):
 
     def _prepare(self, form):
         form.department.choices = _department_options()
-        form.user.choices = [(0, "(chưa gắn)")] + _user_options()
+        if may_link_accounts():
+            form.user.choices = [(0, "(chưa gắn)")] + _user_options()
+        else:  # no field: no list of usernames, and a posted "user" is ignored
+            del form.user
         return form
 
     def create_form(self, obj=None):
@@ -132,9 +144,23 @@ class OfficialView(FoldedSearchMixin, ReferenceView):
     def edit_form(self, obj=None):
         form = self._prepare(super().edit_form(obj))
         if request.method == "GET" and obj is not None:
-            form.user.data = obj.user_id or 0
+            if "user" in form:
+                form.user.data = obj.user_id or 0
             form.department.data = obj.department_id
         return form
+
+    @staticmethod
+    def _shown(columns):
+        return columns if may_link_accounts() else [c for c in columns if c[0] != "user"]
+
+    def get_export_columns(self):
+        return self._shown(super().get_export_columns())
+
+    def render(self, template, **kwargs):
+        for name in ("list_columns", "details_columns"):
+            if name in kwargs:
+                kwargs[name] = self._shown(kwargs[name])
+        return super().render(template, **kwargs)
 
     def on_model_change(self, form, model, is_created):
         clash = Official.get_or_none((Official.code == model.code.strip()) & (Official.id != (model.id or 0)))
@@ -362,7 +388,7 @@ class ImportView(FieldBaseView):
                 flash("Vui lòng chọn tệp CSV.", "error")
             else:
                 data = upload.read()
-                report = import_csv(form.kind.data, data)
+                report = import_csv(form.kind.data, data, link_accounts=may_link_accounts())
                 if report.ok:
                     with database.atomic():
                         audit.record("create", "visit_import", None, {
@@ -442,25 +468,14 @@ class FollowUpView(FieldModelView):
     def get_count_query(self):
         return self.get_query()
 
-    def get_one(self, id):
-        item = FollowUp.get_or_none(FollowUp.id == id)
-        if item is None:
-            return None
-        _visible(item.visit_id)
-        return item
-
     def _handle_view(self, name, **kwargs):
         refused = super()._handle_view(name, **kwargs)
         if refused:
             return refused
         if name in ("edit_view", "delete_view"):
-            item_id = request.args.get("id", type=int) if name == "edit_view" else request.form.get("id",
-                                                                                                    type=int)
-            item = self.get_one(item_id)
-            if item is None:
-                abort(404)
-            visit = Visit.get_by_id(item.visit_id)
-            if not (can_manage_follow_ups(visit, self.scope) or item.official_id in self.scope.official_ids):
+            item = self.get_one((request.args if name == "edit_view" else request.form).get("id"))
+            scope = self.scope
+            if not (can_manage_follow_ups(item.visit, scope) or item.official_id in scope.official_ids):
                 abort(403)
         return None
 
@@ -506,13 +521,6 @@ class ReviewMeetingView(FieldModelView):
 
     def get_count_query(self):
         return self.get_query()
-
-    def get_one(self, id):
-        meeting = ReviewMeeting.get_or_none(ReviewMeeting.id == id)
-        allowed = meeting is None or self.scope.sees_all or meeting.department_id in self.scope.department_ids
-        if not allowed:
-            abort(404)
-        return meeting
 
     def _visit_choices(self):
         query = (Visit.select(Visit.id, Visit.title, Visit.start_date).where(Visit.state == vocab.DONE)

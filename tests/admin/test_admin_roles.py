@@ -2,8 +2,10 @@
 
 Each row names an endpoint, how to call it, the roles allowed, and the effect a user would see
 (page content, or the database change a POST makes). An allowed role gets 200/302 and the effect;
-a refused role gets 403 (a logged-out visitor: a redirect to /dang-nhap) and nothing changes.
-A few refusals are Flask-Admin's own "disabled" redirects (marked `soft`): still no effect.
+a refused role gets 403 (a logged-out visitor: a redirect to /dang-nhap) and nothing changes; a
+role that may not see the record at all (`hidden`: staff and another person's article) gets 404,
+the answer for a record that does not exist. A few refusals are Flask-Admin's own "disabled"
+redirects (marked `soft`): still no effect.
 
 Reading and refused writes change nothing, so they run together on one world per role; each allowed
 write runs on a fresh world.
@@ -18,7 +20,6 @@ from backoffice import (
     article_form,
     image_bytes,
     is_login_redirect,
-    location,
     next_of,
     text_of,
     upload_field,
@@ -35,6 +36,7 @@ EVERY_ROLE = {ADMIN, EDITOR, LEADER, STAFF}
 WRITERS = {ADMIN, EDITOR, STAFF}
 EDITORS = {ADMIN, EDITOR}
 READERS = {ADMIN, EDITOR, LEADER}
+NOT_OWNER = {STAFF}  # staff see only their own articles: another's is "not found"
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Case:
     effect: object  # callable(world, response) -> bool: what an allowed request does
     data: object = None  # callable(world) -> dict, for POST
     soft: set = field(default_factory=set)  # roles refused by a redirect instead of 403
+    hidden: set = field(default_factory=set)  # roles that may not see the record: 404, as if absent
     multipart: bool = False
 
 
@@ -73,15 +76,16 @@ CASES = [
     Case("article-edit-form-own-draft", "GET", lambda w: f"/admin/article/edit/?id={w.own.id}", WRITERS,
          shows('value="Bài nháp của chuyên viên"')),
     Case("article-edit-form-other-draft", "GET", lambda w: f"/admin/article/edit/?id={w.other.id}", EDITORS,
-         shows('value="Bài nháp của người khác"')),
+         shows('value="Bài nháp của người khác"'), hidden=NOT_OWNER),
     Case("article-edit-form-published", "GET", lambda w: f"/admin/article/edit/?id={w.published.id}",
-         EDITORS, shows('value="Bài đã xuất bản"')),
+         EDITORS, shows('value="Bài đã xuất bản"'), hidden=NOT_OWNER),
     Case("article-save-own-draft", "POST", lambda w: f"/admin/article/edit/?id={w.own.id}", WRITERS,
          lambda w, r: article(w, "own").title == "Đã sửa bài của chuyên viên",
          data=lambda w: article_form(w.category.id, "Đã sửa bài của chuyên viên", expected_version=1)),
     Case("article-save-other-draft", "POST", lambda w: f"/admin/article/edit/?id={w.other.id}", EDITORS,
          lambda w, r: article(w, "other").title == "Đã sửa bài của người khác",
-         data=lambda w: article_form(w.category.id, "Đã sửa bài của người khác", expected_version=1)),
+         data=lambda w: article_form(w.category.id, "Đã sửa bài của người khác", expected_version=1),
+         hidden=NOT_OWNER),
     Case("article-save-own-after-submit", "POST", lambda w: f"/admin/article/edit/?id={w.pending.id}",
          EDITORS, lambda w, r: article(w, "pending").title == "Sửa sau khi đã gửi duyệt",
          data=lambda w: article_form(w.category.id, "Sửa sau khi đã gửi duyệt", expected_version=1)),
@@ -90,7 +94,7 @@ CASES = [
     Case("article-details-own", "GET", lambda w: f"/admin/article/details/?id={w.own.id}", EVERY_ROLE,
          shows("Bài nháp của chuyên viên", "Nội dung bản đầu của tôi.")),
     Case("article-details-other", "GET", lambda w: f"/admin/article/details/?id={w.other.id}", READERS,
-         shows("Bài nháp của người khác", "Nội dung của đồng nghiệp.")),
+         shows("Bài nháp của người khác", "Nội dung của đồng nghiệp."), hidden=NOT_OWNER),
     Case("article-delete", "POST", lambda w: "/admin/article/delete/", EDITORS,
          lambda w, r: article(w, "other") is None, data=lambda w: {"id": str(w.other.id)}),
     Case("article-delete-own", "POST", lambda w: "/admin/article/delete/", EDITORS,
@@ -106,18 +110,19 @@ CASES = [
     Case("article-transition-own", "POST", lambda w: f"/admin/article/transition/{w.own.id}", WRITERS,
          lambda w, r: article(w, "own").status == Article.PENDING, data=lambda w: {"name": "submit"}),
     Case("article-transition-other", "POST", lambda w: f"/admin/article/transition/{w.other.id}", EDITORS,
-         lambda w, r: article(w, "other").status == Article.PENDING, data=lambda w: {"name": "submit"}),
+         lambda w, r: article(w, "other").status == Article.PENDING, data=lambda w: {"name": "submit"},
+         hidden=NOT_OWNER),
     Case("article-publish", "POST", lambda w: f"/admin/article/transition/{w.pending.id}", EDITORS,
          lambda w, r: article(w, "pending").status == Article.PUBLISHED, data=lambda w: {"name": "publish"}),
     Case("article-revisions-own", "GET", lambda w: f"/admin/article/revisions/{w.own.id}", EVERY_ROLE,
          shows("Lịch sử: Bài nháp của chuyên viên")),
     Case("article-revisions-other", "GET", lambda w: f"/admin/article/revisions/{w.other.id}", READERS,
-         shows("Lịch sử: Bài nháp của người khác")),
+         shows("Lịch sử: Bài nháp của người khác"), hidden=NOT_OWNER),
     Case("article-restore-own", "POST", lambda w: f"/admin/article/revisions/{w.own.id}/restore/1", WRITERS,
          lambda w, r: (Revision.select().where(Revision.article == w.own.id).count() == 3
                        and article(w, "own").body == "Nội dung bản đầu của tôi.")),
     Case("article-restore-other", "POST", lambda w: f"/admin/article/revisions/{w.other.id}/restore/1",
-         EDITORS, lambda w, r: article(w, "other").body == "Nội dung của đồng nghiệp."),
+         EDITORS, lambda w, r: article(w, "other").body == "Nội dung của đồng nghiệp.", hidden=NOT_OWNER),
     # --- categories ----------------------------------------------------------------------------
     Case("category-list", "GET", lambda w: "/admin/category/", READERS, shows("Chuyên mục trống")),
     Case("category-new-form", "GET", lambda w: "/admin/category/new/", EDITORS, shows('name="name"')),
@@ -246,6 +251,9 @@ def _mismatch(case, role, world, response):
     elif role in case.soft:
         if status not in (302, 403) or is_login_redirect(response):
             return f"{case.name}: {role} should be refused, got {status}"
+    elif role in case.hidden:
+        if status != 404:
+            return f"{case.name}: {role} should get 404 (the record is not theirs to see), got {status}"
     elif status != 403 or "Không có quyền truy cập" not in text_of(response):
         return f"{case.name}: {role} should get the Vietnamese 403 page, got {status}"
     if case.effect(world, response):
@@ -318,9 +326,8 @@ def test_unknown_ids_are_not_found_not_errors(world, client_as):
     token = admin_token(editor)
     assert editor.post("/admin/article/transition/999999", data={"csrf_token": token,
                                                                "name": "submit"}).status_code == 404
-    response = editor.get("/admin/article/edit/?id=999999")
-    assert response.status_code == 302  # back to the list, with Flask-Admin's "does not exist" message
-    assert "Bản ghi không tồn tại" in text_of(editor.get(location(response)))
+    assert editor.get("/admin/article/edit/?id=999999").status_code == 404  # not a redirect to the list
+    assert editor.get("/admin/article/details/?id=999999").status_code == 404
 
 
 def test_accounts_cannot_be_deleted_by_the_bulk_action_either(world, client_as):

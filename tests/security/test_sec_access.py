@@ -303,3 +303,40 @@ def test_confidentiality_staff_search_respects_departments(world, clients):
         assert "Đi cơ sở Kỳ Sơn" not in text_of(response), who
     found = clients["field_a"].get("/admin/tim-kiem/", query_string={"q": "bimatcoso7319"})
     assert found.status_code == 200 and "Đi cơ sở Kỳ Sơn" in text_of(found)
+
+
+ARTICLE_KINDS = ["scheduled", "other_draft", "published", "own_draft", "pending", "archived"]
+SECRET_OF = {"own_draft": "nhapmat5521", "other_draft": "nhapmat5521", "pending": "choduyetmat2207",
+             "scheduled": "lichmat6630", "archived": "luutrumat8842", "published": "Sapo"}
+
+
+def _result_links(body):
+    return re.findall(r'<h2 class="h6 my-1"><a href="([^"]+)">', body)
+
+
+@pytest.mark.parametrize("who", ["admin", "editor", "leader", "staff", "staff2", "field_a"])
+def test_confidentiality_staff_search_finds_only_articles_the_user_may_open(world, clients, who):
+    """Staff search follows the back office: an article is found (title, lead, body, count) only by
+    those who may open it there. Staff open only their own; others' drafts, pending, scheduled
+    (embargoed) and even published articles are not theirs to find here (the public search has the
+    published ones)."""
+    client = clients[who]
+    articles = {kind: getattr(world.articles, kind) for kind in ARTICLE_KINDS}
+    may_open = {kind: client.get(f"/admin/article/details/?id={a.id}").status_code == 200
+                for kind, a in articles.items()}
+    assert may_open["own_draft"] and may_open["pending"] if who == "staff" else True
+    for kind, article in articles.items():
+        typed = SECRET_OF[kind]
+        body = text_of(client.get("/admin/tim-kiem/", query_string={"q": typed, "kind": "article"}))
+        links = _result_links(body)
+        count = re.search(r"Tìm thấy <strong>(\d+)</strong>", body)
+        assert (int(count.group(1)) if count else 0) == len(links), (who, kind)
+        for other_kind, other in articles.items():
+            shown = any(link.endswith((f"?id={other.id}", f"/{other.slug}")) for link in links)
+            if not may_open[other_kind]:
+                assert not shown and other.title not in body, (who, typed, other_kind)
+        target = any(link.endswith(f"?id={article.id}") for link in links)
+        assert target == may_open[kind], (who, kind)
+        if not any(may_open[k] for k, word in SECRET_OF.items() if word == typed):
+            # no title, lead or snippet carries the word: only the search box shows what was typed
+            assert typed not in re.sub(r'value="[^"]*"', "", body), (who, kind)

@@ -37,7 +37,7 @@ def test_a_file_with_errors_writes_nothing_and_lists_each_row(field):
            "N3,Trần Ba,Chuyên viên,ZZ,\n"
            "N1,Lê Bốn,Chuyên viên,A,\n"
            "N5,Hồ Năm,Chuyên viên,B,khong-co-tai-khoan\n")
-    report = import_csv("officials", bad.encode())
+    report = import_csv("officials", bad.encode(), link_accounts=True)
     messages = [str(e) for e in report.errors]
     assert not report.ok
     assert "Dòng 3, cột 'Họ tên': bắt buộc, đang để trống." in messages
