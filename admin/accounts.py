@@ -38,6 +38,11 @@ class User(BaseModel):
     def __str__(self):
         return self.full_name or self.username
 
+    @property
+    def shown_name(self):
+        """The name colleagues see in histories: the full name, never the login (half a credential)."""
+        return self.full_name or f"Tài khoản số {self.id} (chưa ghi họ tên)"
+
     # The key of the server-side session (admin.sessions) this object was logged in or loaded with.
     session_key = None
 

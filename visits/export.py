@@ -144,7 +144,7 @@ def report_tables(bundle, plan, report, events=()):
     ]
     if events:
         tables.append(("Lịch sử", ["Thời điểm", "Người thực hiện", "Từ", "Sang", "Ý kiến"],
-                       [(local(e.created_at), str(e.actor) if e.actor_id else "",
+                       [(local(e.created_at), e.actor.shown_name if e.actor_id else "",
                          STATE_LABELS.get(e.from_state, ""),
                          STATE_LABELS.get(e.to_state, ""), e.comment) for e in events]))
     return tables

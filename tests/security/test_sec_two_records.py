@@ -41,9 +41,11 @@ from admin.accounts import User, create_user
 from cms.db import database
 from visits import vocab
 from visits.calendar import today_local
+from visits.joint import fingerprint, overlap_key
 from visits.models import (
     Assignment,
     FollowUp,
+    JointProposal,
     Locality,
     Official,
     ReviewMeeting,
@@ -289,6 +291,61 @@ def _month_row(case):
     return [f"\n{case.target.start_date:%m/%Y},1,"]
 
 
+def _opposite(key):
+    return "B" if key[0] == "A" else "A"
+
+
+def _propose_between(case, proposer, target):
+    """A pending proposal from plan `proposer` to plan `target`, made by the proposer's planner."""
+    case.saved["proposal"] = JointProposal.create(
+        proposer_visit=proposer.id, target_visit=target.id, keep="target", message=case.mark,
+        proposed_by=proposer.created_by_id, proposer_fingerprint=fingerprint(proposer),
+        target_fingerprint=fingerprint(target))
+
+
+def _proposal_to_target(case):
+    """Proposed to the target plan by the other department's main plan."""
+    if case.target is not None:
+        _propose_between(case, case.record("visit", _opposite(case.key)), case.target)
+
+
+def _proposal_to_target_by_actor(case):
+    """Proposed to the target plan, as if by the actor (who then may not answer it)."""
+    _proposal_to_target(case)
+    proposal = case.saved.get("proposal")
+    if proposal is not None:
+        proposal.proposed_by = case.ctx.world.users[case.role].id
+        proposal.save()
+
+
+def _counterpart(case):
+    """The other department's plan of the same rank: B for A, B2 for A2 (and back)."""
+    return case.ctx.records["visit"][_opposite(case.key) + case.key[1:]]
+
+
+def _proposal_from_target(case):
+    """Proposed by the target plan to the other department's main plan."""
+    if case.target is not None:
+        _propose_between(case, case.target, case.record("visit", _opposite(case.key)))
+
+
+def _proposal_path(case, step):
+    proposal = case.saved.get("proposal")
+    proposal_id = proposal.id if proposal else ABSENT
+    return "POST", f"/admin/visit/joint/{proposal_id}/{step}", {"comment": case.mark}
+
+
+def _proposal_closed_as(state):
+    def effect(case, response):
+        proposal = case.saved.get("proposal")
+        return proposal is not None and JointProposal.get_by_id(proposal.id).state == state
+    return effect
+
+
+def _no_proposals(case):
+    JointProposal.delete().execute()
+
+
 FIELD_ONLY_OWN_DEPARTMENT = {"admin": "SSSN", "leader": "SSSN", "field_a": "SSNN", "field_b": "SSNN",
                              "staff": "RRRR", "editor": "RRRR"}
 ADMIN_SEES_ACCOUNTS = {"admin": "SSSN", "leader": "NNNN", "field_a": "NNNN", "field_b": "NNNN",
@@ -371,6 +428,41 @@ ROWS = [
         lambda c, r: Assignment.select().where((Assignment.note == c.mark)
                                                & (Assignment.official == c.target_id)).exists(),
         REFERENCE_KEEPERS, restore=lambda c: Assignment.delete().where(Assignment.note == c.mark).execute()),
+    # --- joint visits: a plan proposed with another, answered by the other side ---------------------
+    # From the actor's own plan (department A's main one for accounts without an official), with
+    # the key of the pair: only another department's overlapping plan can be proposed with.
+    Row("joint-propose-with-a-plan", "visit",
+        lambda c: ("POST", f"/admin/visit/joint/propose/{c.record('visit').id}",
+                   {"key": overlap_key(c.record("visit").id, c.target_id), "keep": "target",
+                    "message": c.mark}),
+        lambda c, r: JointProposal.select().where((JointProposal.message == c.mark)
+                                                  & (JointProposal.target_visit == c.target_id)).exists(),
+        {"admin": "HHDH", "leader": "HHDH", "field_a": "HHDH", "field_b": "HHDH", "staff": "RRRR",
+         "editor": "RRRR"}, restore=_no_proposals),
+    # From the pair's plan to its counterpart in the other department (A -> B, A2 -> B2, and back):
+    # only that plan's planner, a leader or an admin proposes for it.
+    Row("joint-propose-from-a-plan", "visit",
+        lambda c: ("POST", f"/admin/visit/joint/propose/{c.target_id}",
+                   {"key": overlap_key(c.target_id, _counterpart(c).id) if c.target else "0",
+                    "keep": "target", "message": c.mark}),
+        lambda c, r: JointProposal.select().where((JointProposal.message == c.mark)
+                                                  & (JointProposal.proposer_visit == c.target_id)).exists(),
+        {"admin": "DDDH", "leader": "DDDH", "field_a": "DRHH", "field_b": "DRHH", "staff": "RRRR",
+         "editor": "RRRR"}, restore=_no_proposals),
+    # Answering (declining here; accepting is decided by the same rule): the target plan's planner,
+    # or a leader or admin involved in neither plan, never the proposer.
+    Row("joint-answer-a-proposal-to-a-plan", "visit", lambda c: _proposal_path(c, "decline"),
+        _proposal_closed_as(vocab.JOINT_DECLINED),
+        {"admin": "DDDH", "leader": "DDDH", "field_a": "DRRH", "field_b": "DRRH", "staff": "RRRR",
+         "editor": "RRRR"}, arrange=_proposal_to_target, restore=_no_proposals),
+    Row("joint-answer-ones-own-proposal", "visit", lambda c: _proposal_path(c, "accept"),
+        _proposal_closed_as(vocab.JOINT_ACCEPTED),
+        {"admin": "RRRH", "leader": "RRRH", "field_a": "RRRH", "field_b": "RRRH", "staff": "RRRR",
+         "editor": "RRRR"}, arrange=_proposal_to_target_by_actor, restore=_no_proposals),
+    Row("joint-withdraw-a-proposal-of-a-plan", "visit", lambda c: _proposal_path(c, "withdraw"),
+        _proposal_closed_as(vocab.JOINT_WITHDRAWN),
+        {"admin": "RRRH", "leader": "RRRH", "field_a": "DRRH", "field_b": "DRRH", "staff": "RRRR",
+         "editor": "RRRR"}, arrange=_proposal_from_target, restore=_no_proposals),
     # --- exports and the lists behind them -------------------------------------------------------------
     Row("visit-list-export-csv", "visit", lambda c: ("GET", "/admin/visit/export/csv/", None),
         TITLE_SHOWN, FIELD_ONLY_OWN_DEPARTMENT),
