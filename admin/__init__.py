@@ -13,11 +13,11 @@ TEMPLATE_BASE = "admin/board_base.html"
 
 def init_app(app):
     import visits
+    from cms.accounts import User
+    from cms.audit import AuditEntry
     from cms.models import Article, Category, Tag
 
     from . import auth, cli, guard
-    from .accounts import User
-    from .audit import AuditEntry
     from .i18n import install_admin_fixes
     from .media import Media
     from .views.articles import ArticleView

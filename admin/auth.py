@@ -26,13 +26,14 @@ from peewee import BooleanField, CharField, DateTimeField
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from cms import audit
+from cms.accounts import User
 from cms.db import database
 from cms.migrations import register
 from cms.models import BaseModel
 from cms.timeutil import to_local, utcnow
 
-from . import audit, sessions
-from .accounts import User
+from . import sessions
 
 FAILURE_WINDOW = timedelta(minutes=15)
 PAIR_LIMIT = 5  # one name from one address

@@ -7,10 +7,10 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from cms.accounts import User, create_user
 from cms.db import database
 from cms.migrations import migrate
-
-from .accounts import ROLE_NAMES, User, create_user
+from cms.roles import ROLE_NAMES
 
 
 @click.command("create-user")

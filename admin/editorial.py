@@ -8,14 +8,13 @@ import difflib
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+from cms import audit
+from cms.accounts import User
 from cms.db import database
 from cms.migrations import register
 from cms.models import Article, BaseModel
+from cms.roles import ADMIN, EDITOR, STAFF, role_of
 from cms.timeutil import utcnow
-
-from . import audit
-from .accounts import User
-from .permissions import ADMIN, EDITOR, STAFF, role_of
 
 DRAFT, PENDING, PUBLISHED, ARCHIVED = (Article.DRAFT, Article.PENDING, Article.PUBLISHED,
                                        Article.ARCHIVED)

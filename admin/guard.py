@@ -18,9 +18,10 @@ import re
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from cms.roles import can
 from visits.access import scope_for
 
-from .permissions import ANYONE, FIELD_AREAS, SIGNED_IN, can, rule_for
+from .permissions import ANYONE, FIELD_AREAS, SIGNED_IN, rule_for
 
 MAX_ID = 2**63 - 1  # the largest BIGINT: PostgreSQL's and SQLite's integer keys
 ID_FIELDS = ("id", "rowid", "list_form_pk")  # Flask-Admin's names for record ids in queries and forms

@@ -11,6 +11,7 @@ from pathlib import Path
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 from PIL import Image
 
+from cms.accounts import User
 from cms.config import uploads_dir
 from cms.db import storage_failure
 from cms.file_checks import FileRefused, check_size, clean_file_name, image_format, looks_like_markup
@@ -18,8 +19,6 @@ from cms.migrations import register
 from cms.models import BaseModel
 from cms.text import nfc
 from cms.timeutil import utcnow
-
-from .accounts import User
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # larger images are refused (decompression bombs)

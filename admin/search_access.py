@@ -1,8 +1,7 @@
 """What each back-office user may find through the internal index (search_index.internal)."""
 
+from cms.roles import ADMIN, EDITOR, LEADER, STAFF, role_of
 from search_index.internal import Visibility
-
-from .permissions import ADMIN, EDITOR, LEADER, STAFF, role_of
 
 RECORD_KINDS = ("visit", "report", "followup")
 

@@ -16,11 +16,10 @@ from flask import current_app, flash, request, session
 from flask_login import login_user
 from peewee import CharField, DateTimeField, ForeignKeyField
 
+from cms.accounts import User
 from cms.migrations import register
 from cms.models import BaseModel
 from cms.timeutil import utcnow
-
-from .accounts import User
 
 # "Last seen" is written at most this often per session: not a write on every request.
 TOUCH_EVERY = timedelta(minutes=1)

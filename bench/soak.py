@@ -195,8 +195,8 @@ class Markers:
 
 def setup_people(data_dir, editors, staff):
     """Accounts and visit reference data in the site's database; returns {role: [usernames]}."""
-    from admin.accounts import User, create_user
     from bench.generate import make_app
+    from cms.accounts import User, create_user
     from cms.db import database
     from visits.models import Department, Locality, Official
 

@@ -52,7 +52,7 @@ STAFF_PAGES = [
 
 def populate(n_visits, seed, log):
     """Reference data, 200 officials, extra communes and n_visits visits (bulk)."""
-    from admin.accounts import User, create_user
+    from cms.accounts import User, create_user
     from visits.calendar import today_local
     from visits.demo import generate_plans, load_reference, write_plans
     from visits.models import Department, Locality, Official, Visit

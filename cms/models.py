@@ -167,7 +167,7 @@ class Article(BaseModel):
     featured = BooleanField(default=False)
     # Optimistic locking: a save must name the version it started from (see admin editing).
     version = IntegerField(default=1)
-    # The back-office account that created it (admin.accounts.User); cms knows accounts by id only.
+    # The back-office account that created it (cms.accounts.User); cms knows accounts by id only.
     owner_id = IntegerField(null=True, index=True)
     # Folded title, lead, byline and body ("uy ban" finds "Ủy ban") for back-office filtering.
     search_text = TextField(default="")

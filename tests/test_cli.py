@@ -8,7 +8,7 @@ import pytest
 import yaml
 from htmlpage import get_page
 
-from admin.accounts import User
+from cms.accounts import User
 from cms.db import database
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}

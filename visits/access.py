@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from flask import g, has_request_context
 from flask_login import current_user
 
-from admin.permissions import ADMIN, EDITOR, LEADER, RULES, STAFF, role_of
+from cms.roles import ADMIN, EDITOR, LEADER, RULES, STAFF, role_of
 
 from .models import Official, Visit, VisitParticipant
 

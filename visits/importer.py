@@ -216,7 +216,7 @@ def _departments(rows, errors, report, write):
 
 
 def _officials(rows, errors, report, write, link_accounts=False):
-    from admin.accounts import User
+    from cms.accounts import User
 
     cols = {c.key: c for c in KINDS["officials"][1]}
     _duplicates(rows, "ma", cols["ma"].label, errors)

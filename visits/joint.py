@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from admin import audit
+from cms import audit
 from cms.timeutil import utcnow
 
 from . import vocab

@@ -18,7 +18,7 @@ from peewee import (
     TextField,
 )
 
-from admin.accounts import User
+from cms.accounts import User
 from cms.db import database
 from cms.migrations import register
 from cms.models import BaseModel, IndexTask, enqueue_index

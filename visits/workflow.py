@@ -7,7 +7,7 @@ Every step writes a VisitEvent and an audit entry in the transaction of the chan
 
 import json
 
-from admin import audit
+from cms import audit
 from cms.db import database
 from cms.timeutil import utcnow
 

@@ -14,15 +14,16 @@ from peewee import JOIN
 from wtforms import FileField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from cms import audit
+from cms.accounts import User
 from cms.db import database, roll_back
 from cms.markup import render_markdown
 from cms.models import Article, Category, is_safe_image_url, search_words, unique_slug
+from cms.roles import can
 from cms.text import slugify
 from cms.timeutil import format_datetime, utcnow
 from search_index import IndexUnavailable, staff_search
 
-from .. import audit
-from ..accounts import User
 from ..editorial import (
     STATUS_LABELS,
     TRANSITIONS,
@@ -38,7 +39,7 @@ from ..editorial import (
 )
 from ..forms import LocalDateTimeField, parse_local_datetime
 from ..media import UploadError, save_upload
-from ..permissions import can, can_edit_article, visible_articles
+from ..permissions import can_edit_article, visible_articles
 from ..search_access import visibility_for
 from .base import LiveFilterEqual, SecureModelView, changed_fields
 

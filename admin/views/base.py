@@ -7,13 +7,13 @@ from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_login import current_user
 from peewee import OperationalError
 
+from cms import audit
 from cms.db import database, roll_back, storage_failure
+from cms.roles import can
 
-from .. import audit
 from ..auth import is_safe_next
 from ..forms import VietnameseForm
 from ..guard import login_redirect
-from ..permissions import can
 
 # Flask-Admin's return targets (?url=) pass its own check when they read "http:/evil.example", which
 # werkzeug then sends as "http:///evil.example" (a browser goes to evil.example): local paths only.

@@ -8,13 +8,14 @@ from wtforms import FileField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from cms import audit
+from cms.accounts import User
+from cms.audit import ACTIONS, AuditEntry
 from cms.models import Article, Category, Tag, unique_slug
+from cms.roles import ROLES
 from cms.text import slugify
 from cms.timeutil import format_datetime
 
-from .. import audit
-from ..accounts import ROLES, User
-from ..audit import ACTIONS, AuditEntry
 from ..media import Media, UploadError, delete_files, save_upload
 from .base import SecureModelView
 

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from cms.markup import html_to_text
 from cms.models import Article, Category
+from cms.roles import can
 from cms.timeutil import to_local
 from search_index import IndexUnavailable, staff_search
 from search_index.internal import Filters
@@ -27,7 +28,7 @@ from visits.models import Department, FollowUp, Official, Visit
 from visits.presenters import load_bundles
 from visits.search_source import KIND_LABELS, follow_up_text, report_text, visit_text
 
-from ..permissions import can, visible_articles
+from ..permissions import visible_articles
 from ..search_access import RECORD_KINDS, visibility_for
 from .base import login_redirect
 from .visit_base import parse_local_date

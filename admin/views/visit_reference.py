@@ -13,9 +13,10 @@ from peewee import JOIN
 from wtforms import FileField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from admin import audit
-from admin.accounts import User
+from cms import audit
+from cms.accounts import User
 from cms.db import database
+from cms.roles import can
 from cms.text import fold, normalize_tones
 from visits import vocab
 from visits.calendar import today_local
@@ -34,7 +35,6 @@ from visits.models import (
 from visits.stats import current_followers
 from visits.workflow import can_manage_follow_ups
 
-from ..permissions import can
 from .base import LiveFilterEqual
 from .visit_base import DateTextField, FieldBaseView, FieldModelView, VisitForm
 from .visits import _department_options, locality_choices, official_choices

@@ -17,9 +17,9 @@ from peewee import JOIN
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from admin import audit
-from admin.accounts import User
 from admin.auth import is_safe_next
+from cms import audit
+from cms.accounts import User
 from cms.db import database
 from visits import joint, vocab
 from visits.attachments import (

@@ -20,12 +20,12 @@ from backoffice import PASSWORD, image_bytes, is_login_redirect, login
 from peewee import sort_models
 from werkzeug.security import generate_password_hash
 
-import admin.accounts
-from admin.accounts import create_user
-from admin.audit import AuditEntry
+import cms.accounts
 from admin.editorial import save_revision
 from admin.media import save_upload
 from app import create_app
+from cms.accounts import create_user
+from cms.audit import AuditEntry
 from cms.db import database
 from cms.migrations import SchemaMigration, migrate, pending_migrations
 from cms.models import Article, BaseModel, Category, Tag
@@ -93,7 +93,7 @@ def app(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(admin.accounts, "generate_password_hash",
+    monkeypatch.setattr(cms.accounts, "generate_password_hash",
                         functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from backoffice import PASSWORD, admin_token, article_form, image_bytes, login, text_of, upload_field
 
-from admin.audit import AuditEntry
+from cms.audit import AuditEntry
 from cms.models import Article, Category
 
 

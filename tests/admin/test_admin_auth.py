@@ -15,9 +15,9 @@ from backoffice import (
 )
 
 import admin.auth
-from admin.accounts import User
-from admin.audit import AuditEntry
 from admin.auth import LoginAttempt
+from cms.accounts import User
+from cms.audit import AuditEntry
 from cms.models import Article, Category
 
 LOCKED = "Đăng nhập sai quá nhiều lần"

@@ -17,8 +17,8 @@ from backoffice import (
 )
 from PIL import Image
 
-from admin.audit import AuditEntry
 from admin.media import Media
+from cms.audit import AuditEntry
 from cms.models import Article, Category
 
 MB = 1024 * 1024

@@ -6,8 +6,8 @@ import re
 import pytest
 from backoffice import admin_token, article_form, input_value, location, text_of
 
-from admin.audit import AuditEntry
 from admin.editorial import Revision
+from cms.audit import AuditEntry
 from cms.models import Article, Category
 
 CONFLICT = "Bản của bạn CHƯA được lưu"

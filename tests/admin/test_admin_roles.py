@@ -25,10 +25,10 @@ from backoffice import (
     upload_field,
 )
 
-from admin.accounts import User
-from admin.audit import AuditEntry
 from admin.editorial import Revision
 from admin.media import Media
+from cms.accounts import User
+from cms.audit import AuditEntry
 from cms.models import Article, Category, Tag
 
 ADMIN, EDITOR, LEADER, STAFF = "admin", "editor", "leader", "staff"

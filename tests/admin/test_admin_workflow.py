@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from backoffice import admin_token, article_form, location, text_of
 
-from admin.audit import AuditEntry
 from admin.editorial import TRANSITIONS, WorkflowEvent
+from cms.audit import AuditEntry
 from cms.models import Article, Category
 from cms.timeutil import to_local
 

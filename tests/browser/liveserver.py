@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from admin.accounts import create_user  # noqa: E402
 from app import create_app  # noqa: E402
+from cms.accounts import create_user  # noqa: E402
 from cms.db import database  # noqa: E402
 from cms.migrations import migrate  # noqa: E402
 

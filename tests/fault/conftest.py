@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from faultkit import ADMIN_USER, PASSWORD, admin_token, connected, login
 
-from admin.accounts import create_user
+from cms.accounts import create_user
 from cms.models import Category
 from search_index import sync
 

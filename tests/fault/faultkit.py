@@ -72,8 +72,8 @@ def database_problems(app):
 
 def half_written(app):
     """Articles missing a part of their save: a revision, an audit entry or an outbox row."""
-    from admin.audit import AuditEntry
     from admin.editorial import Revision
+    from cms.audit import AuditEntry
     from cms.models import Article, IndexTask
 
     with app.app_context(), connected():

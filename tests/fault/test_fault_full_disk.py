@@ -23,9 +23,9 @@ from faultkit import (
     text_of,
 )
 
-from admin.accounts import create_user
 from admin.media import Media
 from app import create_app
+from cms.accounts import create_user
 from cms.config import uploads_dir
 from cms.db import DISK_FULL_MESSAGE, database
 from cms.migrations import migrate

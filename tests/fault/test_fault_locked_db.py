@@ -11,8 +11,8 @@ import pytest
 from faultkit import article_form, connected, created_id, flashes, text_of
 from playhouse.db_url import parse
 
-from admin.audit import AuditEntry
 from admin.editorial import Revision
+from cms.audit import AuditEntry
 from cms.db import LOCKED_MESSAGE, database
 from cms.models import Article, IndexTask, SiteState
 

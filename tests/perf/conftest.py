@@ -13,7 +13,7 @@ import pytest
 from perfkit import another_worker, quiet_view_counter
 from werkzeug.security import generate_password_hash
 
-import admin.accounts
+import cms.accounts
 from cms.db import database
 from cms.models import Article, Category
 
@@ -65,5 +65,5 @@ def world(workers, clock):
 @pytest.fixture
 def fast_passwords(monkeypatch):
     """Cheap password hashes (the login path is the same; only the work factor differs)."""
-    monkeypatch.setattr(admin.accounts, "generate_password_hash",
+    monkeypatch.setattr(cms.accounts, "generate_password_hash",
                         functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))

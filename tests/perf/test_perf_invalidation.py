@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from perfkit import PAGES, counted_get, fresh, input_value, login
 
-from admin.accounts import create_user
+from cms.accounts import create_user
 from cms.models import Article, Category, Tag
 
 MAIN_URL = "/bai-viet/bai-chinh"

@@ -18,7 +18,7 @@ import re
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from admin.accounts import create_user
+from cms.accounts import create_user
 from cms.models import Article, Category
 from cms.timeutil import utcnow
 from visits import vocab

@@ -16,7 +16,7 @@ from searchkit import connected
 from staffkit import SECRETS, build_world
 from werkzeug.security import generate_password_hash
 
-import admin.accounts
+import cms.accounts
 from cms.models import Article
 from cms.timeutil import utcnow
 from search_index import sync
@@ -28,7 +28,7 @@ ONE_WORD_SECRETS = ["vuôngxoe", "khèxương", "lùngthùng", "MAT-8841", "MAT-
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(admin.accounts, "generate_password_hash",
+    monkeypatch.setattr(cms.accounts, "generate_password_hash",
                         functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 

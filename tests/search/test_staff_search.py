@@ -14,12 +14,12 @@ from searchkit import connected
 from staffkit import SECRETS, build_world, csrf_token, login
 from werkzeug.security import generate_password_hash
 
-import admin.accounts
-from admin.permissions import ALL_ROLES, RULES
+import cms.accounts
 from admin.views import staff_search as screen
 from admin.views.staff_search import staff_visibility
 from cms.db import database
 from cms.models import IndexTask
+from cms.roles import ALL_ROLES, RULES
 from search_index.internal import Filters
 from visits import vocab
 from visits.access import build_scope
@@ -31,7 +31,7 @@ RECORD_KINDS = ("visit", "report", "followup")
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(admin.accounts, "generate_password_hash",
+    monkeypatch.setattr(cms.accounts, "generate_password_hash",
                         functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 

@@ -18,10 +18,10 @@ from filekit import pdf_file
 from seckit import PASSWORD, login
 from werkzeug.security import generate_password_hash
 
-import admin.accounts
-from admin.accounts import create_user
+import cms.accounts
 from admin.editorial import save_revision
 from app import create_app
+from cms.accounts import create_user
 from cms.db import database
 from cms.migrations import migrate
 from cms.models import Article, Category, Tag
@@ -73,7 +73,7 @@ def _reset_schema():
 def sec_app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("security")
     patch = pytest.MonkeyPatch()
-    patch.setattr(admin.accounts, "generate_password_hash",
+    patch.setattr(cms.accounts, "generate_password_hash",
                   functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
     settings = {"TESTING": True, "CMS_DATA_DIR": tmp / "data", "SECRET_KEY": "test-secret",
                 "SERVER_NAME": "localhost",

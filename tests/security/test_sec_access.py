@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from seckit import changed_tables, db_fingerprint, login, map_app, text_of, token
 
-from admin.permissions import RULES
 from cms.db import database
+from cms.roles import RULES
 from visits.models import FollowUp
 
 ANON_ALLOWED = {"admin.static"}  # Flask-Admin's CSS and scripts

@@ -206,7 +206,7 @@ def test_session_stolen_cookie_refused_from_another_address(sec_app, world, clie
 
 
 def test_session_password_change_ends_other_sessions(sec_app, world, client_as):
-    from admin.accounts import User
+    from cms.accounts import User
     first, second = client_as("staff2"), client_as("staff2")
     response = first.post("/admin/doi-mat-khau", data={
         "csrf_token": token(first, "/admin/doi-mat-khau"), "current": "mat-khau-Bao-mat-1",

@@ -12,8 +12,9 @@ from flask_admin import BaseView, expose
 from seckit import map_app, text_of
 
 from admin import guard
-from admin.permissions import ANYONE, ENDPOINT_RULES, RULES, SIGNED_IN
+from admin.permissions import ANYONE, ENDPOINT_RULES, SIGNED_IN
 from app import create_app
+from cms.roles import RULES
 
 
 def undeclared(app):

@@ -91,7 +91,7 @@ def test_session_logout_everywhere_ends_every_session_of_the_account(sec_app, wo
     assert login(again, world.users["leader"].username).status_code == 302  # logging in again works
     assert _opens_back_office(again)
     with sec_app.app_context(), database.connection_context():
-        from admin.audit import AuditEntry
+        from cms.audit import AuditEntry
         assert AuditEntry.select().where((AuditEntry.action == "logout_all")
                                          & (AuditEntry.actor == world.users["leader"].id)).count() == 1
 

@@ -37,7 +37,7 @@ import pytest
 from openpyxl import load_workbook
 from seckit import PASSWORD, changed_tables, db_fingerprint, login, token
 
-from admin.accounts import User, create_user
+from cms.accounts import User, create_user
 from cms.db import database
 from visits import vocab
 from visits.calendar import today_local

@@ -14,10 +14,10 @@ from filekit import pdf_file
 from PIL import Image
 from seckit import MARK, PAYLOAD_IDS, XSS_PAYLOADS, assert_no_script, script_problems, text_of, token
 
-from admin import audit
-from admin.accounts import create_user
 from admin.editorial import save_revision
 from admin.media import save_upload
+from cms import audit
+from cms.accounts import create_user
 from cms.db import database
 from cms.models import Article, Category
 from cms.timeutil import utcnow

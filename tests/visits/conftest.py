@@ -14,8 +14,8 @@ import pytest
 from visitkit import PASSWORD, login
 from werkzeug.security import generate_password_hash
 
-import admin.accounts
-from admin.accounts import create_user
+import cms.accounts
+from cms.accounts import create_user
 from visits import vocab
 from visits.models import (
     CalendarDay,
@@ -37,7 +37,7 @@ ACCOUNTS = {
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(admin.accounts, "generate_password_hash",
+    monkeypatch.setattr(cms.accounts, "generate_password_hash",
                         functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from pypdf import PdfWriter
 from visitkit import office_bytes, pdf_bytes, png_bytes, text, token, upload
 
-from admin.audit import AuditEntry
+from cms.audit import AuditEntry
 from visits import vocab
 from visits.attachments import AttachmentError, detect_kind
 from visits.models import Attachment

@@ -6,7 +6,7 @@ from datetime import date
 from peewee import fn
 from visitkit import post, text
 
-from admin.audit import AuditEntry
+from cms.audit import AuditEntry
 from visits import vocab
 from visits.models import (
     Assignment,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from visitkit import post, text, token
 
-from admin.audit import AuditEntry
+from cms.audit import AuditEntry
 from visits import vocab
 from visits.calendar import today_local
 from visits.models import FollowUp, Visit, VisitReport, VisitSearchText

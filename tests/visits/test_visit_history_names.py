@@ -3,7 +3,7 @@ read the history may not learn the login names of others (half of a credential).
 
 from visitkit import post, text
 
-from admin.accounts import User
+from cms.accounts import User
 from visits import vocab
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from visitkit import post, text
 
-from admin.audit import AuditEntry
+from cms.audit import AuditEntry
 from visits import vocab
 from visits.models import (
     Department,

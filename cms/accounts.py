@@ -5,18 +5,11 @@ import secrets
 from peewee import BooleanField, CharField, DateTimeField
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cms.migrations import register
-from cms.models import BaseModel
-from cms.text import nfc
-from cms.timeutil import utcnow
-
-ROLES = [
-    ("admin", "Quản trị"),
-    ("editor", "Biên tập viên"),
-    ("leader", "Lãnh đạo"),
-    ("staff", "Chuyên viên"),
-]
-ROLE_NAMES = [name for name, _ in ROLES]
+from .migrations import register
+from .models import BaseModel
+from .roles import ROLE_NAMES, ROLES
+from .text import nfc
+from .timeutil import utcnow
 
 
 class User(BaseModel):

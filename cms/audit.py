@@ -6,11 +6,10 @@ from flask import has_request_context, request
 from flask_login import current_user
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
-from cms.migrations import register
-from cms.models import BaseModel
-from cms.timeutil import utcnow
-
 from .accounts import User
+from .migrations import register
+from .models import BaseModel
+from .timeutil import utcnow
 
 ACTIONS = {
     "create": "Tạo mới",
