@@ -35,6 +35,9 @@ class ProposalLapsed(WorkflowError):
     """An answer to a proposal whose plans changed since it was made."""
 
 
+ALREADY_CLOSED = "Đề nghị đi chung này đã được trả lời hoặc đã rút, không còn chờ trả lời."
+
+
 @dataclass
 class Notice:
     """One overlapping plan as the viewer may know it."""
@@ -145,8 +148,12 @@ def visible_proposal(proposal_id, scope):
 
 def is_current(proposal, proposer, target):
     """Still open to an answer: pending, both plans still to be carried out and unchanged."""
-    return (proposal.state == vocab.JOINT_PENDING and proposer.state in COMBINABLE
-            and target.state in COMBINABLE and proposal.proposer_fingerprint == fingerprint(proposer)
+    return proposal.state == vocab.JOINT_PENDING and _unchanged(proposal, proposer, target)
+
+
+def _unchanged(proposal, proposer, target):
+    return (proposer.state in COMBINABLE and target.state in COMBINABLE
+            and proposal.proposer_fingerprint == fingerprint(proposer)
             and proposal.target_fingerprint == fingerprint(target))
 
 
@@ -167,16 +174,22 @@ def may_withdraw(proposal, proposer, user, scope):
 
 def answer(proposal, proposer, target, accept, comment, user, scope):
     """Accept (the plans are combined) or decline. Returns the joint visit when accepted. Raises
-    ProposalLapsed when the plans changed since (the caller then records that with `lapse`). Call
-    inside a transaction."""
+    ProposalLapsed when the plans changed since (the caller then records that with `lapse`), and
+    WorkflowError when another answer came first. Call inside a transaction.
+
+    What the request read before its transaction may be stale by now (two clicks, two tabs, two
+    proposals naming one plan answered at once): the plans are locked and read again, and the
+    proposal is closed only if it is still pending, before anything is combined."""
     if not may_answer(proposal, proposer, target, user, scope):
         raise PermissionError
-    if not is_current(proposal, proposer, target):
+    proposer, target = _locked(proposer, target)
+    comment = (comment or "").strip()[:2000]
+    if not _close(proposal, vocab.JOINT_ACCEPTED if accept else vocab.JOINT_DECLINED, user, comment):
+        raise WorkflowError(ALREADY_CLOSED)
+    if not _unchanged(proposal, proposer, target):
         raise ProposalLapsed("Một trong hai kế hoạch đã thay đổi sau khi đề nghị; đề nghị này hết hiệu lực. "
                              "Hãy xem lại và đề nghị lại nếu vẫn cần đi chung.")
-    comment = (comment or "").strip()[:2000]
     if not accept:
-        _close(proposal, vocab.JOINT_DECLINED, user, comment)
         _audit("joint_decline", proposal, proposer, target, user)
         return None
     primary, absorbed = (proposer, target) if proposal.keep == KEEP_MINE else (target, proposer)
@@ -186,7 +199,6 @@ def answer(proposal, proposer, target, accept, comment, user, scope):
                 and not scope.is_owner(target) and not is_involved(proposer, scope)
                 and not is_involved(target, scope))
     joint = combine(primary, absorbed, user, approved)
-    _close(proposal, vocab.JOINT_ACCEPTED, user, comment)
     _audit("joint_accept", proposal, proposer, target, user)
     _lapse_others(proposal)
     return joint
@@ -194,21 +206,38 @@ def answer(proposal, proposer, target, accept, comment, user, scope):
 
 def lapse(proposal, proposer, target, user):
     """Close a proposal that can no longer be answered (its own transaction: the answer's rolled back)."""
-    _close(proposal, vocab.JOINT_LAPSED, user, "")
-    _audit("joint_lapse", proposal, proposer, target, user)
+    if _close(proposal, vocab.JOINT_LAPSED, user, ""):
+        _audit("joint_lapse", proposal, proposer, target, user)
 
 
 def withdraw(proposal, proposer, target, user, scope):
     if not may_withdraw(proposal, proposer, user, scope):
         raise PermissionError
-    _close(proposal, vocab.JOINT_WITHDRAWN, user, "")
+    if not _close(proposal, vocab.JOINT_WITHDRAWN, user, ""):
+        raise WorkflowError(ALREADY_CLOSED)
     _audit("joint_withdraw", proposal, proposer, target, user)
 
 
+def _locked(*visits):
+    """The plans as they are now, kept from changing until the transaction ends. The no-op UPDATE
+    takes their row locks on PostgreSQL, waiting for a transaction that is changing them (SQLite:
+    the database's one write lock); taken before the proposal's, always in this order, so that two
+    answers naming one plan wait for each other instead of deadlocking."""
+    ids = [visit.id for visit in visits]
+    Visit.update(version=Visit.version).where(Visit.id.in_(ids)).execute()
+    fresh = {visit.id: visit for visit in Visit.select().where(Visit.id.in_(ids))}
+    return [fresh[visit_id] for visit_id in ids]
+
+
 def _close(proposal, state, user, comment):
-    proposal.state, proposal.answered_by, proposal.answered_at = state, user.id, utcnow()
-    proposal.answer = comment
-    proposal.save()
+    """Close the proposal if it is still pending; False when another answer closed it first."""
+    now = utcnow()
+    closed = JointProposal.update(state=state, answered_by=user.id, answered_at=now, answer=comment).where(
+        (JointProposal.id == proposal.id) & (JointProposal.state == vocab.JOINT_PENDING)).execute()
+    if closed:
+        proposal.state, proposal.answered_by, proposal.answered_at = state, user.id, now
+        proposal.answer = comment
+    return bool(closed)
 
 
 def _lapse_others(accepted):

@@ -1,0 +1,212 @@
+"""A second pair of eyes on joint visits by consent, the one rule of review, sessions and the login
+lockout, attacking with ordinary accounts. Each test here is an attack; what it asserts is what the
+attacker must not get.
+
+Every test makes its own plans in its own locality, so that the overlap notices of one test never
+offer another test's plans (the world is shared by the module).
+"""
+
+import re
+from datetime import date, timedelta
+from itertools import count
+from types import SimpleNamespace
+
+import pytest
+from seckit import PASSWORD, login, text_of, token
+
+from admin.accounts import create_user
+from cms.db import database
+from visits import vocab
+from visits.models import (
+    Department,
+    JointProposal,
+    Locality,
+    Official,
+    Visit,
+    VisitLocality,
+    VisitParticipant,
+    VisitTopic,
+)
+from visits.workflow import refresh_search_text
+
+START = date.today() + timedelta(days=45)
+_KEY = re.compile(r'name="key" value="([0-9a-f]+)"')
+_serial = count(1)
+
+
+@pytest.fixture(scope="module")
+def red(sec_app, world):
+    """A third department with its own field staff, and a leader linked to an official of
+    department A (a leader who also plans and takes part in visits)."""
+    with sec_app.app_context(), database.connection_context():
+        dept_c = Department.create(code="RC", name="Phòng Bảo vệ chính trị nội bộ", position=3)
+        users = {"field_c": create_user("red_field_c", PASSWORD, "staff", full_name="Cán bộ phòng C"),
+                 "leader_a": create_user("red_leader_a", PASSWORD, "leader", full_name="Lãnh đạo phòng A")}
+        official_c = Official.create(code="ROC", full_name="Đỗ Văn Cường", department=dept_c,
+                                     user=users["field_c"].id)
+        official_leader = Official.create(code="ROL", full_name="Vũ Thị Lãnh", department=world.field.dept_a,
+                                          user=users["leader_a"].id)
+    return SimpleNamespace(dept_c=dept_c, users=users, official_c=official_c, official_leader=official_leader,
+                           official_a=world.field.official_a, official_b=world.field.official_b)
+
+
+@pytest.fixture
+def user_of(world, red):
+    """user_of("field_c") -> that account (the world's or this module's)."""
+    return lambda key: red.users.get(key) or world.users[key]
+
+
+@pytest.fixture
+def as_(sec_app, user_of):
+    """as_("field_a") -> a client logged in as that account."""
+    def make(key):
+        client = sec_app.test_client()
+        assert login(client, user_of(key).username).status_code == 302
+        return client
+    return make
+
+
+@pytest.fixture
+def place(sec_app):
+    """A locality of this test alone."""
+    with sec_app.app_context(), database.connection_context():
+        return Locality.create(code=f"RT{next(_serial)}", name=f"Xã Thử Nghiệm {next(_serial)}", kind="xa")
+
+
+@pytest.fixture
+def plan(sec_app, place):
+    """plan(lead_official, state, title=..., text=..., participants=[...], created_by=user, days=0)."""
+    def make(lead, state=vocab.APPROVED, title="Kế hoạch", text="Nội dung kế hoạch.", participants=(),
+             created_by=None, days=0):
+        with sec_app.app_context(), database.connection_context():
+            start = START + timedelta(days=days)
+            visit = Visit.create(title=title, lead=lead, department=lead.department_id, start_date=start,
+                                 end_date=start + timedelta(days=1), main_topic="nam_tinh_hinh", state=state,
+                                 created_by=created_by.id if created_by else lead.user_id, plan_text=text)
+            VisitTopic.create(visit=visit, topic="nam_tinh_hinh", is_main=True)
+            VisitLocality.create(visit=visit, locality=place)
+            for official in participants:
+                VisitParticipant.create(visit=visit, official=official)
+            refresh_search_text(visit.id)
+            return Visit.get_by_id(visit.id)
+    return make
+
+
+def _post(client, path, data=None):
+    data = dict(data or {})
+    data.setdefault("csrf_token", token(client))
+    return client.post(path, data=data)
+
+
+def _propose(client, visit, keep="proposer", message="Đi chung một đoàn cho gọn."):
+    page = text_of(client.get(f"/admin/visit/details/?id={visit.id}"))
+    key = _KEY.search(page)
+    assert key, "the overlap notice offers no proposal"
+    return _post(client, f"/admin/visit/joint/propose/{visit.id}", {"key": key.group(1), "keep": keep,
+                                                                    "message": message})
+
+
+def _last_proposal(sec_app):
+    with sec_app.app_context(), database.connection_context():
+        return JointProposal.select().order_by(JointProposal.id.desc()).get()
+
+
+def _fresh(sec_app, visit):
+    with sec_app.app_context(), database.connection_context():
+        return Visit.get_by_id(visit.id)
+
+
+# --- answers racing each other ------------------------------------------------------------------------
+
+def _read_for_answer(sec_app, proposal_id, user):
+    """What one answering request reads before it writes: the proposal, its plans and the scope."""
+    from visits import joint
+    from visits.access import build_scope
+    with sec_app.app_context(), database.connection_context():
+        scope = build_scope(user)
+        return (*joint.visible_proposal(proposal_id, scope), scope)
+
+
+def _answer_with(sec_app, read, user, accept=True):
+    """The writing half of that request, on what it read earlier, as the view does it (a lapsed
+    proposal is recorded as lapsed in a transaction of its own)."""
+    from visits import joint
+    proposal, proposer, target, scope = read
+    with sec_app.test_request_context(), database.connection_context():
+        try:
+            with database.atomic():
+                return joint.answer(proposal, proposer, target, accept, "", user, scope)
+        except joint.ProposalLapsed as exc:
+            with database.atomic():
+                joint.lapse(proposal, proposer, target, user)
+            return exc
+        except (joint.WorkflowError, PermissionError) as exc:
+            return exc
+
+
+def test_joint_two_answers_at_once_combine_once(sec_app, world, as_, red, plan):
+    """Two clicks on "Đồng ý" (two tabs, a double submit) both read the pending proposal before either
+    wrote: the second must not combine the plans again (B's text copied twice, two plan changes)."""
+    a = plan(red.official_a)
+    b = plan(red.official_b, text="Nội dung phòng B.")
+    _propose(as_("field_b"), b, keep="target")
+    proposal = _last_proposal(sec_app)
+    user = world.users["field_a"]
+    first, second = (_read_for_answer(sec_app, proposal.id, user) for _ in range(2))
+    assert isinstance(_answer_with(sec_app, first, user), Visit)
+    assert isinstance(_answer_with(sec_app, second, user), Exception)
+    joint = _fresh(sec_app, a)
+    assert joint.plan_text.count("Nội dung phòng B.") == 1
+    with sec_app.app_context(), database.connection_context():
+        from visits.models import PlanChange
+        assert PlanChange.select().where(PlanChange.visit == a.id).count() == 1
+        # The record keeps saying what happened: accepted (the late click does not relabel it "lapsed").
+        assert JointProposal.get_by_id(proposal.id).state == vocab.JOINT_ACCEPTED
+
+
+def test_joint_two_proposals_for_one_plan_accepted_at_once_absorb_it_once(sec_app, as_, user_of, red, plan):
+    """B's plan is proposed to A and to C; both accept at the same moment. B's plan must end in one
+    joint visit, not be cancelled into two (its text handed to both)."""
+    a = plan(red.official_a)
+    c = plan(red.official_c)
+    b = plan(red.official_b, text="Nội dung phòng B.")
+    field_b = as_("field_b")
+    page = text_of(field_b.get(f"/admin/visit/details/?id={b.id}"))
+    for key in _KEY.findall(page):
+        _post(field_b, f"/admin/visit/joint/propose/{b.id}", {"key": key, "keep": "target"})
+    with sec_app.app_context(), database.connection_context():
+        proposals = {p.target_visit_id: p.id
+                     for p in JointProposal.select().where(JointProposal.proposer_visit == b.id)}
+    assert set(proposals) == {a.id, c.id}
+    planners = ((a, user_of("field_a")), (c, user_of("field_c")))
+    reads = [(_read_for_answer(sec_app, proposals[v.id], user), user) for v, user in planners]  # both first
+    results = [_answer_with(sec_app, read, user) for read, user in reads]
+    assert sum(isinstance(r, Visit) for r in results) == 1, results
+    texts = [_fresh(sec_app, v).plan_text for v in (a, c)]
+    assert sum("Nội dung phòng B." in t for t in texts) == 1
+
+
+def test_joint_a_late_withdrawal_does_not_relabel_an_accepted_proposal(sec_app, world, as_, red, plan):
+    """The proposer clicks "Rút đề nghị" while the other side's "Đồng ý" goes through."""
+    from visits import joint
+    a = plan(red.official_a)
+    b = plan(red.official_b)
+    _propose(as_("field_b"), b, keep="target")
+    proposal = _last_proposal(sec_app)
+    withdrawal = _read_for_answer(sec_app, proposal.id, world.users["field_b"])
+    planner_a = world.users["field_a"]
+    _answer_with(sec_app, _read_for_answer(sec_app, proposal.id, planner_a), planner_a)
+    stale, proposer, target, scope = withdrawal
+    with sec_app.test_request_context(), database.connection_context():
+        try:
+            with database.atomic():
+                joint.withdraw(stale, proposer, target, world.users["field_b"], scope)
+        except (joint.WorkflowError, PermissionError):
+            pass
+        assert JointProposal.get_by_id(proposal.id).state == vocab.JOINT_ACCEPTED
+    assert _fresh(sec_app, b).merged_into_id == a.id
+
+
+def _set_official(sec_app, official, **fields):
+    with sec_app.app_context(), database.connection_context():
+        Official.update(**fields).where(Official.id == official.id).execute()
