@@ -79,9 +79,15 @@ def _pending_between(visit_id, other_ids):
     return {(p.target_visit_id if p.proposer_visit_id == visit_id else p.proposer_visit_id): p for p in rows}
 
 
-def may_propose(visit, scope):
-    """The plan's planner, or a leader or admin, may propose combining it."""
-    return visit.state in COMBINABLE and (scope.is_owner(visit) or scope.is_reviewer)
+def may_propose(visit, other, scope):
+    """The plan's planner may propose combining it with `other`; so may a leader or admin involved in
+    neither plan. A leader who plans or takes part in `other` would be speaking for both sides: the
+    planner of `other` agreeing would then combine `visit` with nobody of its side having agreed."""
+    if visit.state not in COMBINABLE:
+        return False
+    if scope.is_owner(visit):
+        return True
+    return scope.is_reviewer and not is_involved(visit, scope) and not is_involved(other, scope)
 
 
 def overlap_notices(visit, locality_ids, scope):
@@ -99,7 +105,6 @@ def overlap_notices(visit, locality_ids, scope):
     names = dict(Locality.select(Locality.id, Locality.name)
                  .where(Locality.id.in_({lid for o in found for lid in o.shared_locality_ids})).tuples())
     pending = _pending_between(visit.id, list(others))
-    proposer = may_propose(visit, scope)
     notices = []
     for overlap in found:
         other = others.get(overlap.other.id)
@@ -110,7 +115,7 @@ def overlap_notices(visit, locality_ids, scope):
             localities=", ".join(sorted(names.get(lid, "") for lid in overlap.shared_locality_ids)),
             start=other.start_date, end=other.end_date, gap=overlap.gap_days, other_id=other.id,
             visit=other if scope.sees_visit(other) else None, pending=pending.get(other.id),
-            can_propose=proposer and other.id not in pending))
+            can_propose=other.id not in pending and may_propose(visit, other, scope)))
     return notices
 
 
@@ -121,13 +126,13 @@ def propose(visit, locality_ids, key, keep, message, user, scope):
                   None)
     if notice is None:
         return None
-    if not may_propose(visit, scope):
+    other = Visit.get_by_id(notice.other_id)
+    if not may_propose(visit, other, scope):
         raise PermissionError
     if notice.pending is not None:
         raise WorkflowError("Đã có một đề nghị đi chung giữa hai kế hoạch này đang chờ trả lời.")
     if keep not in (KEEP_MINE, KEEP_OTHER):
         raise WorkflowError("Cần chọn kế hoạch nào được giữ lại làm đợt đi cơ sở chung.")
-    other = Visit.get_by_id(notice.other_id)
     proposal = JointProposal.create(
         proposer_visit=visit.id, target_visit=other.id, keep=keep, message=(message or "").strip()[:2000],
         proposed_by=user.id, proposer_fingerprint=fingerprint(visit), target_fingerprint=fingerprint(other))

@@ -116,6 +116,37 @@ def _fresh(sec_app, visit):
         return Visit.get_by_id(visit.id)
 
 
+# --- consent to a joint visit is informed consent --------------------------------------------------
+
+def test_joint_a_leader_on_one_side_cannot_propose_for_the_other_side(sec_app, as_, red, plan):
+    """A leader who takes part in A's plan opens B's plan (leaders see every plan), proposes that B's
+    plan be absorbed into A's, and A's planner agrees: B's plan would be cancelled and its text copied
+    to A, with nobody of B, and no leader standing apart from both, having agreed."""
+    from visits.joint import overlap_key
+    a = plan(red.official_a, participants=[red.official_leader], title="Kế hoạch phòng A")
+    b = plan(red.official_b, text="Nội dung riêng của phòng B.")
+    leader = as_("leader_a")
+    page = text_of(leader.get(f"/admin/visit/details/?id={b.id}"))
+    assert f"#{a.id} " in page and not _KEY.search(page)  # told of A's plan, offered no proposal
+    with sec_app.test_request_context():
+        key = overlap_key(b.id, a.id)  # the key the page offered before; keys do not change
+    response = _post(leader, f"/admin/visit/joint/propose/{b.id}", {"key": key, "keep": "target"})
+    assert response.status_code == 403
+    with sec_app.app_context(), database.connection_context():
+        assert not JointProposal.select().where(JointProposal.proposer_visit == b.id).exists()
+    assert _fresh(sec_app, b).state == vocab.APPROVED
+    assert "Nội dung riêng của phòng B." not in _fresh(sec_app, a).plan_text
+
+
+def test_joint_a_leader_standing_apart_from_both_plans_may_still_propose(sec_app, as_, red, plan):
+    """The planner proposes; so may a leader involved in neither plan (held before the fix, and kept)."""
+    a = plan(red.official_a)
+    b = plan(red.official_b)
+    assert _propose(as_("leader"), b, keep="target").status_code == 302
+    assert _post(as_("field_a"), f"/admin/visit/joint/{_last_proposal(sec_app).id}/accept").status_code == 302
+    assert _fresh(sec_app, b).merged_into_id == a.id
+
+
 # --- answers racing each other ------------------------------------------------------------------------
 
 def _read_for_answer(sec_app, proposal_id, user):
