@@ -21,7 +21,7 @@ from admin import audit
 from cms.timeutil import utcnow
 
 from . import vocab
-from .models import Department, JointProposal, Locality, Visit
+from .models import Department, JointProposal, Locality, Official, Visit, VisitParticipant
 from .presenters import plan_fields
 from .rules import DEFAULT_OVERLAP_WINDOW
 from .stats import overlapping_pairs_in_view, overlaps_for
@@ -276,6 +276,9 @@ class ProposalView:
     current: bool
     can_answer: bool
     can_withdraw: bool
+    # For the one who may answer: every department whose people will see the joint visit through
+    # the other plan (its own, its lead's, its participants'), the other department being only one.
+    other_departments: tuple = ()
 
     @property
     def keeps_own(self):
@@ -330,13 +333,24 @@ def _views(rows, own_ids, user, scope):
         if not scope.sees_visit(own):
             continue
         current = is_current(proposal, proposer, target) if proposal.state == vocab.JOINT_PENDING else False
+        can_answer = current and may_answer(proposal, proposer, target, user, scope)
         views.append(ProposalView(
             proposal=proposal, incoming=incoming, own_visit=own,
             other_department=departments.get(other.department_id, ""), other_start=other.start_date,
             other_end=other.end_date, other_visit=other if scope.sees_visit(other) else None,
-            current=current, can_answer=current and may_answer(proposal, proposer, target, user, scope),
-            can_withdraw=may_withdraw(proposal, proposer, user, scope)))
+            current=current, can_answer=can_answer,
+            can_withdraw=may_withdraw(proposal, proposer, user, scope),
+            other_departments=_departments_taking_part(other, departments) if can_answer else ()))
     return views
+
+
+def _departments_taking_part(visit, names):
+    """The departments of `visit`, of its lead and of its participants: combined with it, a plan is
+    seen by all of their field staff (visits.access)."""
+    people = VisitParticipant.select(VisitParticipant.official).where(VisitParticipant.visit == visit.id)
+    ids = {visit.department_id} | {department for (department,) in Official.select(Official.department)
+                                   .where((Official.id == visit.lead_id) | Official.id.in_(people)).tuples()}
+    return tuple(sorted(names.get(department, "") for department in ids))
 
 
 

@@ -118,6 +118,21 @@ def _fresh(sec_app, visit):
 
 # --- consent to a joint visit is informed consent --------------------------------------------------
 
+def test_joint_acceptor_is_told_every_department_that_will_see_their_plan(sec_app, as_, red, plan):
+    """B's plan takes along an official of department C. A's planner is asked to agree to B's
+    people joining A's plan; agreeing opens A's plan and report to department C as well, so A's
+    planner must be told so before agreeing (the page said "cán bộ của phòng kia" only)."""
+    a = plan(red.official_a, title="Kế hoạch riêng của phòng A")
+    b = plan(red.official_b, participants=[red.official_c])
+    assert _propose(as_("field_b"), b, keep="target").status_code == 302
+    page = text_of(as_("field_a").get(f"/admin/visit/details/?id={a.id}"))
+    assert "Đồng ý đi chung" in page
+    assert red.dept_c.name in page, "the acceptor is not told that department C will see the joint plan"
+    # Agreed knowingly: department C sees the joint plan, as the page said it would.
+    _post(as_("field_a"), f"/admin/visit/joint/{_last_proposal(sec_app).id}/accept")
+    assert as_("field_c").get(f"/admin/visit/details/?id={a.id}").status_code == 200
+
+
 def test_joint_a_leader_on_one_side_cannot_propose_for_the_other_side(sec_app, as_, red, plan):
     """A leader who takes part in A's plan opens B's plan (leaders see every plan), proposes that B's
     plan be absorbed into A's, and A's planner agrees: B's plan would be cancelled and its text copied
