@@ -306,8 +306,16 @@ def inbox(user, scope, limit=50):
     """Pending proposals the user may answer, and pending ones their side sent, for the dashboard."""
     if not scope.has_access:
         return []
-    rows = list(JointProposal.select().where(JointProposal.state == vocab.JOINT_PENDING)
-                .order_by(JointProposal.proposed_at).limit(500))
+    # Narrowed in the query, not after it: other people's proposals, and stale ones whose plans
+    # were since done or cancelled, must not crowd the viewer's own out of the first rows read.
+    open_plans = Visit.select(Visit.id).where(Visit.state.in_(COMBINABLE))
+    query = JointProposal.select().where((JointProposal.state == vocab.JOINT_PENDING)
+                                         & JointProposal.proposer_visit.in_(open_plans)
+                                         & JointProposal.target_visit.in_(open_plans))
+    if not scope.sees_all:
+        query = query.where(JointProposal.proposer_visit.in_(scope.visible_ids())
+                            | JointProposal.target_visit.in_(scope.visible_ids()))
+    rows = list(query.order_by(JointProposal.proposed_at).limit(500))
     views = []
     for view in _views(rows, None, user, scope):
         if view.can_answer or view.can_withdraw:

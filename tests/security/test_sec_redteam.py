@@ -256,3 +256,23 @@ def test_joint_a_late_withdrawal_does_not_relabel_an_accepted_proposal(sec_app, 
 def _set_official(sec_app, official, **fields):
     with sec_app.app_context(), database.connection_context():
         Official.update(**fields).where(Official.id == official.id).execute()
+
+
+# --- the dashboard's list of proposals -------------------------------------------------------------
+
+def test_joint_inbox_is_not_crowded_out_by_other_peoples_proposals(sec_app, world, as_, red, plan):
+    """The dashboard read the 500 oldest pending proposals of the whole Board and then kept the
+    viewer's: 500 proposals between other departments' plans (one field staff member's drafts can
+    make them; stale ones pile up by themselves, since a cancelled plan's proposals stay pending)
+    and A's planner is never told of the proposal waiting for them."""
+    b = plan(red.official_b, state=vocab.DRAFT, days=30)
+    c = plan(red.official_c, days=30)
+    with sec_app.app_context(), database.connection_context():
+        JointProposal.insert_many([{"proposer_visit": b.id, "target_visit": c.id, "keep": "proposer",
+                                    "proposed_by": world.users["field_b"].id, "proposer_fingerprint": "x",
+                                    "target_fingerprint": "y"} for _ in range(500)]).execute()
+    a = plan(red.official_a)
+    mine = plan(red.official_b, days=1)
+    _propose(as_("field_b"), mine, keep="proposer")
+    page = text_of(as_("field_a").get("/admin/visit-dashboard/"))
+    assert "Cần trả lời" in page and f"#{a.id} " in page
