@@ -253,9 +253,52 @@ def test_joint_a_late_withdrawal_does_not_relabel_an_accepted_proposal(sec_app, 
     assert _fresh(sec_app, b).merged_into_id == a.id
 
 
+# --- the one rule of review ---------------------------------------------------------------------------
+
 def _set_official(sec_app, official, **fields):
     with sec_app.app_context(), database.connection_context():
         Official.update(**fields).where(Official.id == official.id).execute()
+
+
+def test_review_a_leader_cannot_approve_own_plan_by_marking_their_official_inactive(
+        sec_app, world, as_, red, plan):
+    """Leaders keep the officials list: a leader who takes part in (or leads) a submitted plan marks
+    their own official "không còn công tác" (an ordinary edit on Danh mục đi cơ sở → Cán bộ),
+    approves the plan, and marks the official active again. Taking part is a fact about the person,
+    whatever the state of their record."""
+    leader = as_("leader_a")
+    page = text_of(leader.get(f"/admin/visit_official/edit/?id={red.official_leader.id}"))
+    assert 'name="active"' in page  # the leader may edit that field
+    for lead, participants in ((red.official_a, [red.official_leader]), (red.official_leader, [])):
+        submitted = plan(lead, state=vocab.SUBMITTED, participants=participants,
+                         created_by=world.users["field_a"])
+        _set_official(sec_app, red.official_leader, active=False)
+        try:
+            _post(leader, f"/admin/visit/transition/{submitted.id}", {"name": "approve"})
+        finally:
+            _set_official(sec_app, red.official_leader, active=True)
+        assert _fresh(sec_app, submitted).state == vocab.SUBMITTED, lead
+
+
+def test_review_a_leader_cannot_keep_their_own_plan_approved_by_an_inactive_official(
+        sec_app, world, as_, red, plan):
+    """The same side door on a recorded change: a plan a colleague drew up with the leader as its
+    lead; the leader, official inactive for the moment, moves its dates and it stays approved."""
+    approved = plan(red.official_leader, created_by=world.users["field_a"])
+    with sec_app.app_context(), database.connection_context():
+        localities = [str(lid) for (lid,) in VisitLocality.select(VisitLocality.locality)
+                      .where(VisitLocality.visit == approved.id).tuples()]
+    later = approved.start_date + timedelta(days=2)
+    data = {"title": approved.title, "lead": str(red.official_leader.id), "localities": localities,
+            "start_date": later.strftime("%d/%m/%Y"), "end_date": later.strftime("%d/%m/%Y"),
+            "main_topic": "nam_tinh_hinh", "reason": "Đổi lịch"}
+    _set_official(sec_app, red.official_leader, active=False)
+    try:
+        assert _post(as_("leader_a"), f"/admin/visit/change/{approved.id}", data).status_code == 302
+    finally:
+        _set_official(sec_app, red.official_leader, active=True)
+    changed = _fresh(sec_app, approved)
+    assert changed.start_date == later and changed.state == vocab.SUBMITTED
 
 
 # --- the dashboard's list of proposals -------------------------------------------------------------
