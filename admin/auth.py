@@ -32,7 +32,7 @@ from cms.models import BaseModel
 from cms.timeutil import to_local, utcnow
 
 from . import audit, sessions
-from .accounts import User
+from .accounts import User, login_allowed
 
 FAILURE_WINDOW = timedelta(minutes=15)
 PAIR_LIMIT = 5  # one name from one address
@@ -143,7 +143,7 @@ def login():
             form.form_errors.append(_lock_message(*lock, now))
             return render_template("auth/login.html", form=form, next_url=next_url), 429
         user = User.get_or_none(User.username == username)
-        if user is None or not user.active or not user.check_password(form.password.data):
+        if not login_allowed(user, form.password.data):
             with database.atomic():
                 LoginAttempt.create(username=username, ip_address=ip_address)
                 audit.record("login_failed", "user", user, label=username, actor=None)

@@ -253,6 +253,29 @@ def test_joint_a_late_withdrawal_does_not_relabel_an_accepted_proposal(sec_app, 
     assert _fresh(sec_app, b).merged_into_id == a.id
 
 
+# --- the login answers alike for every name ---------------------------------------------------------
+
+def test_login_does_the_same_work_for_a_name_that_is_no_account(sec_app, world, monkeypatch):
+    """A password check costs tens of milliseconds (scrypt); a login that skips it for a name that is
+    no account, or for a deactivated one, tells a guesser by its speed which names are accounts."""
+    import admin.accounts
+    calls = []
+    real = admin.accounts.check_password_hash
+    monkeypatch.setattr(admin.accounts, "check_password_hash",
+                        lambda stored, password: calls.append(stored) or real(stored, password))
+    with sec_app.app_context(), database.connection_context():
+        inactive = create_user("red_inactive", PASSWORD, "staff")
+        inactive.active = False
+        inactive.save()
+    work = {}
+    for n, name in enumerate((world.users["editor"].username, "khong-ai-co-ten-nay", "red_inactive")):
+        calls.clear()
+        response = login(sec_app.test_client(), name, "doan-sai-mat-khau", ip=f"10.77.0.{n + 1}")
+        assert response.status_code == 401
+        work[name] = len(calls)
+    assert set(work.values()) == {1}, work
+
+
 # --- the one rule of review ---------------------------------------------------------------------------
 
 def _set_official(sec_app, official, **fields):
