@@ -270,7 +270,7 @@ class ProposalView:
     incoming: bool  # addressed to the viewer's side
     own_visit: object
     other_department: str
-    other_start: object
+    other_start: object  # None once the proposal is no longer current, unless the viewer may open it
     other_end: object
     other_visit: object  # only when the viewer may open it
     current: bool
@@ -342,10 +342,15 @@ def _views(rows, own_ids, user, scope):
             continue
         current = is_current(proposal, proposer, target) if proposal.state == vocab.JOINT_PENDING else False
         can_answer = current and may_answer(proposal, proposer, target, user, scope)
+        other_visit = other if scope.sees_visit(other) else None
+        # The other plan's dates as the proposal was made on them, no later: an old proposal must
+        # not follow a plan the viewer may not open when it moves, or goes back to being a draft.
+        dated = other_visit is not None or current
         views.append(ProposalView(
             proposal=proposal, incoming=incoming, own_visit=own,
-            other_department=departments.get(other.department_id, ""), other_start=other.start_date,
-            other_end=other.end_date, other_visit=other if scope.sees_visit(other) else None,
+            other_department=departments.get(other.department_id, ""),
+            other_start=other.start_date if dated else None, other_end=other.end_date if dated else None,
+            other_visit=other_visit,
             current=current, can_answer=can_answer,
             can_withdraw=may_withdraw(proposal, proposer, user, scope),
             other_departments=_departments_taking_part(other, departments) if can_answer else ()))

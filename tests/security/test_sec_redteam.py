@@ -342,3 +342,23 @@ def test_joint_inbox_is_not_crowded_out_by_other_peoples_proposals(sec_app, worl
     _propose(as_("field_b"), mine, keep="proposer")
     page = text_of(as_("field_a").get("/admin/visit-dashboard/"))
     assert "Cần trả lời" in page and f"#{a.id} " in page
+
+
+# --- what a proposal tells of the other plan, later ------------------------------------------------
+
+def test_joint_an_old_proposal_does_not_track_the_other_plans_dates(sec_app, as_, red, plan):
+    """B once proposed going with A's plan, and A declined. The proposal stays on B's page, and it
+    showed A's plan's dates as they are now: A moving its plan far away (where no notice would tell
+    of it), or taking it back as a draft, was followed from B's page ever after."""
+    a = plan(red.official_a, state=vocab.SUBMITTED)
+    b = plan(red.official_b, state=vocab.DRAFT)
+    _propose(as_("field_b"), b)
+    _post(as_("field_a"), f"/admin/visit/joint/{_last_proposal(sec_app).id}/decline")
+    for state, days in ((vocab.SUBMITTED, 120), (vocab.DRAFT, 150)):
+        moved = START + timedelta(days=days)
+        with sec_app.app_context(), database.connection_context():
+            Visit.update(start_date=moved, end_date=moved + timedelta(days=1), state=state).where(
+                Visit.id == a.id).execute()
+        page = text_of(as_("field_b").get(f"/admin/visit/details/?id={b.id}"))
+        assert "Không đồng ý" in page  # the proposal is still shown, with its answer
+        assert moved.strftime("%d/%m/%Y") not in page, state
