@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import has_request_context
+
 from cms.db import database
 from cms.text import fold, nfc
 
@@ -214,6 +216,15 @@ def _departments(rows, errors, report, write):
             _upsert(Department, Department.code == values["code"], values, report)
 
 
+def _may_link_accounts():
+    """Linking an account to an official hands it a department's records: admins only (README).
+    Outside a request (the CLI, the demo loader) the one running it administers the server."""
+    if not has_request_context():
+        return True
+    from admin.permissions import ADMIN, role_of
+    return role_of() == ADMIN
+
+
 def _officials(rows, errors, report, write):
     from admin.accounts import User
 
@@ -222,6 +233,8 @@ def _officials(rows, errors, report, write):
     departments = {d.code: d for d in Department.select()}
     usernames = {u.username: u for u in User.select()}
     linked = {o.user_id: o.code for o in Official.select() if o.user_id}
+    link_of = {code: user_id for user_id, code in linked.items()}
+    may_link = _may_link_accounts()
     parsed = []
     seen_users = {}
     for row in rows:
@@ -243,6 +256,10 @@ def _officials(rows, errors, report, write):
                 errors.append(RowError(row["_line"], cols["tai_khoan"].label,
                                        f"tài khoản '{row['tai_khoan']}' đã dùng ở dòng "
                                        f"{seen_users[user.id]}."))
+            elif link_of.get(row["ma"]) != user.id and not may_link:
+                errors.append(RowError(row["_line"], cols["tai_khoan"].label,
+                                       "chỉ quản trị viên được gắn tài khoản đăng nhập với cán bộ; "
+                                       "hãy để trống cột này."))
             else:
                 seen_users[user.id] = row["_line"]
         active = _field(errors, row, cols["dang_cong_tac"], lambda t: parse_bool(t) if t else True)

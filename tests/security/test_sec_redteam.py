@@ -362,3 +362,25 @@ def test_joint_an_old_proposal_does_not_track_the_other_plans_dates(sec_app, as_
         page = text_of(as_("field_b").get(f"/admin/visit/details/?id={b.id}"))
         assert "Không đồng ý" in page  # the proposal is still shown, with its answer
         assert moved.strftime("%d/%m/%Y") not in page, state
+
+
+# --- who links an account to an official --------------------------------------------------------------
+
+def test_reference_a_leader_cannot_link_an_account_by_importing_officials(sec_app, world, as_):
+    """Only admins link accounts to officials (a link hands the account its department's records),
+    and the officials screen no longer lets a leader do it; the CSV import of officials, open to
+    leaders, still took a `tai_khoan` column and linked any free account to any official."""
+    import io
+    leader = as_("leader")
+    for line in (f"RNEW,Người Mới Vào,SA,,{world.users['staff'].username},có",  # a new official
+                 f"SOB,Lê Văn Bình,SB,,{world.users['staff2'].username},có"):  # relinking one
+        csv = ("ma,ho_ten,phong,chuc_vu,tai_khoan,dang_cong_tac\n" + line + "\n").encode()
+        leader.post("/admin/visit-import/", data={"csrf_token": token(leader, "/admin/visit-import/"),
+                                                  "kind": "officials", "file": (io.BytesIO(csv), "cb.csv")},
+                    content_type="multipart/form-data")
+    with sec_app.app_context(), database.connection_context():
+        linked = {o.user_id for o in Official.select()}
+    assert world.users["staff"].id not in linked and world.users["staff2"].id not in linked
+    assert world.users["field_b"].id in linked  # the existing link is kept
+    for key in ("staff", "staff2"):
+        assert as_(key).get(f"/admin/visit/details/?id={world.field.visit_a.id}").status_code in (403, 404)
