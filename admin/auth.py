@@ -29,6 +29,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from cms.db import database
 from cms.migrations import register
 from cms.models import BaseModel
+from cms.text import nfc
 from cms.timeutil import to_local, utcnow
 
 from . import audit, sessions
@@ -135,7 +136,7 @@ def login():
         return redirect(next_url or url_for("admin.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        username = form.username.data.strip()
+        username = nfc(form.username.data).strip()  # as accounts store it (one name, however typed)
         ip_address = request.remote_addr or ""
         now = utcnow()
         lock = _lock(username, ip_address, now)

@@ -276,6 +276,19 @@ def test_login_does_the_same_work_for_a_name_that_is_no_account(sec_app, world, 
     assert set(work.values()) == {1}, work
 
 
+def test_login_a_name_typed_in_decomposed_unicode_is_the_same_name(sec_app):
+    """Vietnamese keyboards may send "ngân" as n-g-a-combining circumflex-n: the account (stored
+    composed) was not found, and failures typed so counted for a name of their own."""
+    import unicodedata
+    with sec_app.app_context(), database.connection_context():
+        create_user("red_ngân", PASSWORD, "staff")
+    typed = unicodedata.normalize("NFD", "red_ngân")
+    assert typed != "red_ngân"
+    assert login(sec_app.test_client(), typed, ip="10.77.1.1").status_code == 302
+    for n in range(5):
+        assert login(sec_app.test_client(), typed, f"sai-{n}", ip="10.77.1.2").status_code == 401
+    assert login(sec_app.test_client(), "red_ngân", ip="10.77.1.2").status_code == 429
+
 # --- the one rule of review ---------------------------------------------------------------------------
 
 def _set_official(sec_app, official, **fields):
