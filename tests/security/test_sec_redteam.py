@@ -162,6 +162,99 @@ def test_joint_a_leader_standing_apart_from_both_plans_may_still_propose(sec_app
     assert _fresh(sec_app, b).merged_into_id == a.id
 
 
+# --- attempts that held (kept as guards) ---------------------------------------------------------------
+
+def test_joint_held_keys_of_other_pairs_and_bad_input_make_no_proposal(sec_app, world, as_, red, plan):
+    """A key is good for its own pair only; junk, NUL bytes, a missing token or a huge message make
+    no proposal and no 500."""
+    from visits.joint import overlap_key
+    a = plan(red.official_a)
+    b = plan(red.official_b)
+    b2 = plan(red.official_b, days=1)  # another plan of B's department
+    done = plan(red.official_a, state=vocab.DONE)
+    field_b = as_("field_b")
+    with sec_app.test_request_context():
+        borrowed = overlap_key(b2.id, a.id)  # offered on b2's page, posted for b
+        own_department = overlap_key(b.id, b2.id)
+        finished = overlap_key(b.id, done.id)
+    path = f"/admin/visit/joint/propose/{b.id}"
+    for key in (borrowed, own_department, finished, "0" * 24, ""):
+        assert _post(field_b, path, {"key": key, "keep": "target"}).status_code == 404
+    key = _KEY.search(text_of(field_b.get(f"/admin/visit/details/?id={b.id}"))).group(1)
+    assert field_b.post(path, data={"key": key, "keep": "target"}).status_code == 400  # no CSRF token
+    assert _post(field_b, path, {"key": key, "keep": "target", "message": "a\x00b"}).status_code == 400
+    _post(field_b, path, {"key": key, "keep": "ca-hai"})
+    with sec_app.app_context(), database.connection_context():
+        assert not JointProposal.select().where(JointProposal.proposer_visit == b.id).exists()
+    assert _propose(field_b, b, keep="target", message="dài " * 100000).status_code == 302
+    assert len(_last_proposal(sec_app).message) == 2000
+
+
+def test_joint_held_neither_side_finds_the_others_text_before_consent(sec_app, as_, red, plan):
+    """The visit list's search (its folded text) and the staff search, before and after a refusal."""
+    a = plan(red.official_a, text="Nội dung kín matphonga5120.")
+    b = plan(red.official_b, text="Nội dung kín matphongb5121.")
+    _propose(as_("field_b"), b, keep="target")
+    proposal = _last_proposal(sec_app)
+
+    def found(key, word, visit):
+        client = as_(key)
+        listed = text_of(client.get(f"/admin/visit/?search={word}"))
+        searched = text_of(client.get(f"/admin/tim-kiem/?q={word}"))
+        return f"details/?id={visit.id}" in listed or f"details/?id={visit.id}" in searched
+
+    for step in ("pending", "declined"):
+        assert not found("field_b", "matphonga5120", a), step
+        assert not found("field_a", "matphongb5121", b), step
+        assert found("field_a", "matphonga5120", a) and found("field_b", "matphongb5121", b), step
+        _post(as_("field_a"), f"/admin/visit/joint/{proposal.id}/decline")
+
+
+@pytest.mark.xfail(reason="hole 9 for path ids: one guard for every view belongs in admin/views/base.py "
+                          "(being changed by another engineer); remove this mark once it covers path ids")
+@pytest.mark.parametrize("path", ["/admin/visit/joint/99999999999999999999/accept",
+                                  "/admin/visit/joint/propose/99999999999999999999",
+                                  "/admin/visit/transition/99999999999999999999"])
+def test_joint_a_huge_id_in_the_path_is_a_404(sec_app, as_, path):
+    sec_app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        assert _post(as_("field_b"), path).status_code == 404
+    finally:
+        sec_app.config["PROPAGATE_EXCEPTIONS"] = None
+
+
+def test_session_held_a_cookie_from_before_the_deploy_opens_nothing(sec_app, world, as_):
+    """Before server-side sessions the cookie carried "<account id>:<session token>": such a cookie,
+    correctly signed, and a remember-me cookie of that form, now open nothing."""
+    from flask_login.utils import _cookie_digest
+
+    from admin.accounts import User
+    client = as_("field_a")
+    serializer = sec_app.session_interface.get_signing_serializer(sec_app)
+    data = serializer.loads(client.get_cookie("session").value)
+    with sec_app.app_context(), database.connection_context():
+        user = User.get_by_id(world.users["field_a"].id)
+        old = f"{user.id}:{user.session_token}"
+    forged = sec_app.test_client()
+    forged.set_cookie("session", serializer.dumps({**data, "_user_id": old}), domain="localhost")
+    assert forged.get("/admin/").status_code == 302
+    remembered = sec_app.test_client()
+    with sec_app.test_request_context():
+        remembered.set_cookie("remember_token", f"{old}|{_cookie_digest(old)}", domain="localhost")
+    assert remembered.get("/admin/").status_code == 302
+
+
+def test_session_held_a_planted_cookie_is_worth_nothing_after_the_victim_logs_in(sec_app, world):
+    """Session fixation: the attacker's own anonymous cookie put in the victim's browser."""
+    attacker = sec_app.test_client()
+    attacker.get("/dang-nhap")
+    planted = attacker.get_cookie("session").value
+    victim = sec_app.test_client()
+    victim.set_cookie("session", planted, domain="localhost")
+    assert login(victim, world.users["field_a"].username).status_code == 302
+    assert victim.get("/admin/").status_code == 200
+    assert attacker.get("/admin/").status_code == 302
+
 # --- answers racing each other ------------------------------------------------------------------------
 
 def _read_for_answer(sec_app, proposal_id, user):
