@@ -100,6 +100,13 @@ def _lock(username, ip_address, now):
     return found
 
 
+def _count_failure(action, username, ip_address, user, actor):
+    """A wrong password, counted towards the lockout and audited."""
+    with database.atomic():
+        LoginAttempt.create(username=username, ip_address=ip_address)
+        audit.record(action, "user", user, label=username, actor=actor)
+
+
 def _lock_message(reason, until, now):
     """When to try again: the local time the lock ends, rounded up to the minute, and how soon."""
     at = to_local(until)
@@ -145,9 +152,7 @@ def login():
             return render_template("auth/login.html", form=form, next_url=next_url), 429
         user = User.get_or_none(User.username == username)
         if not login_allowed(user, form.password.data):
-            with database.atomic():
-                LoginAttempt.create(username=username, ip_address=ip_address)
-                audit.record("login_failed", "user", user, label=username, actor=None)
+            _count_failure("login_failed", username, ip_address, user, actor=None)
             form.form_errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
             return render_template("auth/login.html", form=form, next_url=next_url), 401
         with database.atomic():
@@ -193,7 +198,15 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = User.get_by_id(current_user.id)
+        # The current password is a guess like a login's (by whoever sits at an open session), and
+        # counts against the same limits.
+        ip_address, now = request.remote_addr or "", utcnow()
+        lock = _lock(user.username, ip_address, now)
+        if lock:
+            form.current.errors.append(_lock_message(*lock, now))
+            return render_template("auth/password.html", form=form), 429
         if not user.check_password(form.current.data):
+            _count_failure("password_failed", user.username, ip_address, user, actor=user)
             form.current.errors.append("Mật khẩu hiện tại không đúng.")
         else:
             with database.atomic():

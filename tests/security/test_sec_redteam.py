@@ -382,6 +382,28 @@ def test_login_a_name_typed_in_decomposed_unicode_is_the_same_name(sec_app):
         assert login(sec_app.test_client(), typed, f"sai-{n}", ip="10.77.1.2").status_code == 401
     assert login(sec_app.test_client(), "red_ngân", ip="10.77.1.2").status_code == 429
 
+
+def test_login_guessing_through_the_password_form_is_limited_like_the_login(sec_app, as_, user_of):
+    """Someone at an unattended browser (a session is open for up to 60 idle minutes) guesses the
+    owner's password on "Đổi mật khẩu", which checks the current one without any limit: the password
+    found, they log in again whenever they like, after every logout."""
+    from seckit import csrf_from
+    with sec_app.app_context(), database.connection_context():
+        create_user("red_guessed", PASSWORD, "staff")
+    client = sec_app.test_client()
+    assert login(client, "red_guessed", ip="10.77.2.1").status_code == 302
+
+    def change(current):
+        page = text_of(client.get("/admin/doi-mat-khau"))
+        return client.post("/admin/doi-mat-khau", data={"csrf_token": csrf_from(page), "current": current,
+                                                        "new": "mat-khau-Moi-Hoan-Toan", "confirm":
+                                                        "mat-khau-Moi-Hoan-Toan"})
+    for n in range(5):
+        assert "Mật khẩu hiện tại không đúng." in text_of(change(f"doan-{n}"))
+    response = change(PASSWORD)  # the sixth guess is right, and refused all the same
+    assert response.status_code == 429 and "Đăng nhập sai quá nhiều lần" in text_of(response)
+    assert login(sec_app.test_client(), "red_guessed", ip="10.77.2.9").status_code == 302  # unchanged
+
 # --- the one rule of review ---------------------------------------------------------------------------
 
 def _set_official(sec_app, official, **fields):
