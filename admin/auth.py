@@ -27,10 +27,11 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from cms import audit
-from cms.accounts import User
+from cms.accounts import User, login_allowed
 from cms.db import database
 from cms.migrations import register
 from cms.models import BaseModel
+from cms.text import nfc
 from cms.timeutil import to_local, utcnow
 
 from . import sessions
@@ -100,6 +101,13 @@ def _lock(username, ip_address, now):
     return found
 
 
+def _count_failure(action, username, ip_address, user, actor):
+    """A wrong password, counted towards the lockout and audited."""
+    with database.atomic():
+        LoginAttempt.create(username=username, ip_address=ip_address)
+        audit.record(action, "user", user, label=username, actor=actor)
+
+
 def _lock_message(reason, until, now):
     """When to try again: the local time the lock ends, rounded up to the minute, and how soon."""
     at = to_local(until)
@@ -136,7 +144,7 @@ def login():
         return redirect(next_url or url_for("admin.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        username = form.username.data.strip()
+        username = nfc(form.username.data).strip()  # as accounts store it (one name, however typed)
         ip_address = request.remote_addr or ""
         now = utcnow()
         lock = _lock(username, ip_address, now)
@@ -144,10 +152,8 @@ def login():
             form.form_errors.append(_lock_message(*lock, now))
             return render_template("auth/login.html", form=form, next_url=next_url), 429
         user = User.get_or_none(User.username == username)
-        if user is None or not user.active or not user.check_password(form.password.data):
-            with database.atomic():
-                LoginAttempt.create(username=username, ip_address=ip_address)
-                audit.record("login_failed", "user", user, label=username, actor=None)
+        if not login_allowed(user, form.password.data):
+            _count_failure("login_failed", username, ip_address, user, actor=None)
             form.form_errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
             return render_template("auth/login.html", form=form, next_url=next_url), 401
         with database.atomic():
@@ -193,7 +199,15 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = User.get_by_id(current_user.id)
+        # The current password is a guess like a login's (by whoever sits at an open session), and
+        # counts against the same limits.
+        ip_address, now = request.remote_addr or "", utcnow()
+        lock = _lock(user.username, ip_address, now)
+        if lock:
+            form.current.errors.append(_lock_message(*lock, now))
+            return render_template("auth/password.html", form=form), 429
         if not user.check_password(form.current.data):
+            _count_failure("password_failed", user.username, ip_address, user, actor=user)
             form.current.errors.append("Mật khẩu hiện tại không đúng.")
         else:
             with database.atomic():

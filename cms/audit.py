@@ -23,6 +23,7 @@ ACTIONS = {
     "logout": "Đăng xuất",
     "logout_all": "Đăng xuất khỏi mọi nơi",
     "password": "Đổi mật khẩu",
+    "password_failed": "Đổi mật khẩu: sai mật khẩu hiện tại",
 }
 
 

@@ -27,6 +27,10 @@ class Scope:
     role: object  # the effective role for field visits: admin, leader, staff or None
     official_ids: frozenset = field(default_factory=frozenset)
     department_ids: frozenset = field(default_factory=frozenset)
+    # Every official linked to the account, active or not: having led or taken part in a plan is a
+    # fact about the person, which marking their record "không còn công tác" must not undo (leaders
+    # keep the officials list; the one rule of review asks this).
+    linked_official_ids: frozenset = field(default_factory=frozenset)
 
     @property
     def sees_all(self):
@@ -109,8 +113,9 @@ def build_scope(user):
     role = role_of(user)
     if role is None:
         return Scope(None, None)
-    rows = list(Official.select(Official.id, Official.department)
-                .where((Official.user == user.id) & (Official.active == True)).tuples())  # noqa: E712
+    linked = list(Official.select(Official.id, Official.department, Official.active)
+                  .where(Official.user == user.id).tuples())
+    rows = [(official, department) for official, department, active in linked if active]
     official_ids = frozenset(official for official, _ in rows)
     department_ids = frozenset(department for _, department in rows)
     if role in (ADMIN, LEADER):
@@ -119,7 +124,8 @@ def build_scope(user):
         effective = STAFF
     else:
         effective = None
-    return Scope(user.id, effective, official_ids, department_ids)
+    return Scope(user.id, effective, official_ids, department_ids,
+                 frozenset(official for official, _, _ in linked))
 
 
 def scope_for(user=None):

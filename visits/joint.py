@@ -21,7 +21,7 @@ from cms import audit
 from cms.timeutil import utcnow
 
 from . import vocab
-from .models import Department, JointProposal, Locality, Visit
+from .models import Department, JointProposal, Locality, Official, Visit, VisitParticipant
 from .presenters import plan_fields
 from .rules import DEFAULT_OVERLAP_WINDOW
 from .stats import overlapping_pairs_in_view, overlaps_for
@@ -33,6 +33,9 @@ KEEP_MINE, KEEP_OTHER = "proposer", "target"
 
 class ProposalLapsed(WorkflowError):
     """An answer to a proposal whose plans changed since it was made."""
+
+
+ALREADY_CLOSED = "Đề nghị đi chung này đã được trả lời hoặc đã rút, không còn chờ trả lời."
 
 
 @dataclass
@@ -76,9 +79,15 @@ def _pending_between(visit_id, other_ids):
     return {(p.target_visit_id if p.proposer_visit_id == visit_id else p.proposer_visit_id): p for p in rows}
 
 
-def may_propose(visit, scope):
-    """The plan's planner, or a leader or admin, may propose combining it."""
-    return visit.state in COMBINABLE and (scope.is_owner(visit) or scope.is_reviewer)
+def may_propose(visit, other, scope):
+    """The plan's planner may propose combining it with `other`; so may a leader or admin involved in
+    neither plan. A leader who plans or takes part in `other` would be speaking for both sides: the
+    planner of `other` agreeing would then combine `visit` with nobody of its side having agreed."""
+    if visit.state not in COMBINABLE:
+        return False
+    if scope.is_owner(visit):
+        return True
+    return scope.is_reviewer and not is_involved(visit, scope) and not is_involved(other, scope)
 
 
 def overlap_notices(visit, locality_ids, scope):
@@ -96,7 +105,6 @@ def overlap_notices(visit, locality_ids, scope):
     names = dict(Locality.select(Locality.id, Locality.name)
                  .where(Locality.id.in_({lid for o in found for lid in o.shared_locality_ids})).tuples())
     pending = _pending_between(visit.id, list(others))
-    proposer = may_propose(visit, scope)
     notices = []
     for overlap in found:
         other = others.get(overlap.other.id)
@@ -107,7 +115,7 @@ def overlap_notices(visit, locality_ids, scope):
             localities=", ".join(sorted(names.get(lid, "") for lid in overlap.shared_locality_ids)),
             start=other.start_date, end=other.end_date, gap=overlap.gap_days, other_id=other.id,
             visit=other if scope.sees_visit(other) else None, pending=pending.get(other.id),
-            can_propose=proposer and other.id not in pending))
+            can_propose=other.id not in pending and may_propose(visit, other, scope)))
     return notices
 
 
@@ -118,13 +126,13 @@ def propose(visit, locality_ids, key, keep, message, user, scope):
                   None)
     if notice is None:
         return None
-    if not may_propose(visit, scope):
+    other = Visit.get_by_id(notice.other_id)
+    if not may_propose(visit, other, scope):
         raise PermissionError
     if notice.pending is not None:
         raise WorkflowError("Đã có một đề nghị đi chung giữa hai kế hoạch này đang chờ trả lời.")
     if keep not in (KEEP_MINE, KEEP_OTHER):
         raise WorkflowError("Cần chọn kế hoạch nào được giữ lại làm đợt đi cơ sở chung.")
-    other = Visit.get_by_id(notice.other_id)
     proposal = JointProposal.create(
         proposer_visit=visit.id, target_visit=other.id, keep=keep, message=(message or "").strip()[:2000],
         proposed_by=user.id, proposer_fingerprint=fingerprint(visit), target_fingerprint=fingerprint(other))
@@ -145,8 +153,12 @@ def visible_proposal(proposal_id, scope):
 
 def is_current(proposal, proposer, target):
     """Still open to an answer: pending, both plans still to be carried out and unchanged."""
-    return (proposal.state == vocab.JOINT_PENDING and proposer.state in COMBINABLE
-            and target.state in COMBINABLE and proposal.proposer_fingerprint == fingerprint(proposer)
+    return proposal.state == vocab.JOINT_PENDING and _unchanged(proposal, proposer, target)
+
+
+def _unchanged(proposal, proposer, target):
+    return (proposer.state in COMBINABLE and target.state in COMBINABLE
+            and proposal.proposer_fingerprint == fingerprint(proposer)
             and proposal.target_fingerprint == fingerprint(target))
 
 
@@ -167,16 +179,22 @@ def may_withdraw(proposal, proposer, user, scope):
 
 def answer(proposal, proposer, target, accept, comment, user, scope):
     """Accept (the plans are combined) or decline. Returns the joint visit when accepted. Raises
-    ProposalLapsed when the plans changed since (the caller then records that with `lapse`). Call
-    inside a transaction."""
+    ProposalLapsed when the plans changed since (the caller then records that with `lapse`), and
+    WorkflowError when another answer came first. Call inside a transaction.
+
+    What the request read before its transaction may be stale by now (two clicks, two tabs, two
+    proposals naming one plan answered at once): the plans are locked and read again, and the
+    proposal is closed only if it is still pending, before anything is combined."""
     if not may_answer(proposal, proposer, target, user, scope):
         raise PermissionError
-    if not is_current(proposal, proposer, target):
+    proposer, target = _locked(proposer, target)
+    comment = (comment or "").strip()[:2000]
+    if not _close(proposal, vocab.JOINT_ACCEPTED if accept else vocab.JOINT_DECLINED, user, comment):
+        raise WorkflowError(ALREADY_CLOSED)
+    if not _unchanged(proposal, proposer, target):
         raise ProposalLapsed("Một trong hai kế hoạch đã thay đổi sau khi đề nghị; đề nghị này hết hiệu lực. "
                              "Hãy xem lại và đề nghị lại nếu vẫn cần đi chung.")
-    comment = (comment or "").strip()[:2000]
     if not accept:
-        _close(proposal, vocab.JOINT_DECLINED, user, comment)
         _audit("joint_decline", proposal, proposer, target, user)
         return None
     primary, absorbed = (proposer, target) if proposal.keep == KEEP_MINE else (target, proposer)
@@ -186,7 +204,6 @@ def answer(proposal, proposer, target, accept, comment, user, scope):
                 and not scope.is_owner(target) and not is_involved(proposer, scope)
                 and not is_involved(target, scope))
     joint = combine(primary, absorbed, user, approved)
-    _close(proposal, vocab.JOINT_ACCEPTED, user, comment)
     _audit("joint_accept", proposal, proposer, target, user)
     _lapse_others(proposal)
     return joint
@@ -194,21 +211,38 @@ def answer(proposal, proposer, target, accept, comment, user, scope):
 
 def lapse(proposal, proposer, target, user):
     """Close a proposal that can no longer be answered (its own transaction: the answer's rolled back)."""
-    _close(proposal, vocab.JOINT_LAPSED, user, "")
-    _audit("joint_lapse", proposal, proposer, target, user)
+    if _close(proposal, vocab.JOINT_LAPSED, user, ""):
+        _audit("joint_lapse", proposal, proposer, target, user)
 
 
 def withdraw(proposal, proposer, target, user, scope):
     if not may_withdraw(proposal, proposer, user, scope):
         raise PermissionError
-    _close(proposal, vocab.JOINT_WITHDRAWN, user, "")
+    if not _close(proposal, vocab.JOINT_WITHDRAWN, user, ""):
+        raise WorkflowError(ALREADY_CLOSED)
     _audit("joint_withdraw", proposal, proposer, target, user)
 
 
+def _locked(*visits):
+    """The plans as they are now, kept from changing until the transaction ends. The no-op UPDATE
+    takes their row locks on PostgreSQL, waiting for a transaction that is changing them (SQLite:
+    the database's one write lock); taken before the proposal's, always in this order, so that two
+    answers naming one plan wait for each other instead of deadlocking."""
+    ids = [visit.id for visit in visits]
+    Visit.update(version=Visit.version).where(Visit.id.in_(ids)).execute()
+    fresh = {visit.id: visit for visit in Visit.select().where(Visit.id.in_(ids))}
+    return [fresh[visit_id] for visit_id in ids]
+
+
 def _close(proposal, state, user, comment):
-    proposal.state, proposal.answered_by, proposal.answered_at = state, user.id, utcnow()
-    proposal.answer = comment
-    proposal.save()
+    """Close the proposal if it is still pending; False when another answer closed it first."""
+    now = utcnow()
+    closed = JointProposal.update(state=state, answered_by=user.id, answered_at=now, answer=comment).where(
+        (JointProposal.id == proposal.id) & (JointProposal.state == vocab.JOINT_PENDING)).execute()
+    if closed:
+        proposal.state, proposal.answered_by, proposal.answered_at = state, user.id, now
+        proposal.answer = comment
+    return bool(closed)
 
 
 def _lapse_others(accepted):
@@ -236,12 +270,15 @@ class ProposalView:
     incoming: bool  # addressed to the viewer's side
     own_visit: object
     other_department: str
-    other_start: object
+    other_start: object  # None once the proposal is no longer current, unless the viewer may open it
     other_end: object
     other_visit: object  # only when the viewer may open it
     current: bool
     can_answer: bool
     can_withdraw: bool
+    # For the one who may answer: every department whose people will see the joint visit through
+    # the other plan (its own, its lead's, its participants'), the other department being only one.
+    other_departments: tuple = ()
 
     @property
     def keeps_own(self):
@@ -269,8 +306,16 @@ def inbox(user, scope, limit=50):
     """Pending proposals the user may answer, and pending ones their side sent, for the dashboard."""
     if not scope.has_access:
         return []
-    rows = list(JointProposal.select().where(JointProposal.state == vocab.JOINT_PENDING)
-                .order_by(JointProposal.proposed_at).limit(500))
+    # Narrowed in the query, not after it: other people's proposals, and stale ones whose plans
+    # were since done or cancelled, must not crowd the viewer's own out of the first rows read.
+    open_plans = Visit.select(Visit.id).where(Visit.state.in_(COMBINABLE))
+    query = JointProposal.select().where((JointProposal.state == vocab.JOINT_PENDING)
+                                         & JointProposal.proposer_visit.in_(open_plans)
+                                         & JointProposal.target_visit.in_(open_plans))
+    if not scope.sees_all:
+        query = query.where(JointProposal.proposer_visit.in_(scope.visible_ids())
+                            | JointProposal.target_visit.in_(scope.visible_ids()))
+    rows = list(query.order_by(JointProposal.proposed_at).limit(500))
     views = []
     for view in _views(rows, None, user, scope):
         if view.can_answer or view.can_withdraw:
@@ -296,13 +341,29 @@ def _views(rows, own_ids, user, scope):
         if not scope.sees_visit(own):
             continue
         current = is_current(proposal, proposer, target) if proposal.state == vocab.JOINT_PENDING else False
+        can_answer = current and may_answer(proposal, proposer, target, user, scope)
+        other_visit = other if scope.sees_visit(other) else None
+        # The other plan's dates as the proposal was made on them, no later: an old proposal must
+        # not follow a plan the viewer may not open when it moves, or goes back to being a draft.
+        dated = other_visit is not None or current
         views.append(ProposalView(
             proposal=proposal, incoming=incoming, own_visit=own,
-            other_department=departments.get(other.department_id, ""), other_start=other.start_date,
-            other_end=other.end_date, other_visit=other if scope.sees_visit(other) else None,
-            current=current, can_answer=current and may_answer(proposal, proposer, target, user, scope),
-            can_withdraw=may_withdraw(proposal, proposer, user, scope)))
+            other_department=departments.get(other.department_id, ""),
+            other_start=other.start_date if dated else None, other_end=other.end_date if dated else None,
+            other_visit=other_visit,
+            current=current, can_answer=can_answer,
+            can_withdraw=may_withdraw(proposal, proposer, user, scope),
+            other_departments=_departments_taking_part(other, departments) if can_answer else ()))
     return views
+
+
+def _departments_taking_part(visit, names):
+    """The departments of `visit`, of its lead and of its participants: combined with it, a plan is
+    seen by all of their field staff (visits.access)."""
+    people = VisitParticipant.select(VisitParticipant.official).where(VisitParticipant.visit == visit.id)
+    ids = {visit.department_id} | {department for (department,) in Official.select(Official.department)
+                                   .where((Official.id == visit.lead_id) | Official.id.in_(people)).tuples()}
+    return tuple(sorted(names.get(department, "") for department in ids))
 
 
 

@@ -69,14 +69,15 @@ TRANSITIONS = {t.name: t for t in [
 
 
 def is_involved(visit, scope):
-    """Did the user create `visit`, or lead or take part in it?"""
+    """Did the user create `visit`, or lead or take part in it (through any official linked to
+    their account, active or not)?"""
     if not scope.has_access:
         return False
-    if scope.is_owner(visit):
+    officials = scope.linked_official_ids | scope.official_ids
+    if scope.is_owner(visit) or visit.lead_id in officials:
         return True
-    return bool(scope.official_ids) and VisitParticipant.select().where(
-        (VisitParticipant.visit == visit.id)
-        & VisitParticipant.official.in_(sorted(scope.official_ids))).exists()
+    return bool(officials) and VisitParticipant.select().where(
+        (VisitParticipant.visit == visit.id) & VisitParticipant.official.in_(sorted(officials))).exists()
 
 
 def may_review(visit, scope):
