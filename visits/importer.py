@@ -16,6 +16,7 @@ from datetime import datetime
 
 from cms.db import database
 from cms.text import fold, nfc
+from cms.trees import Tree
 
 from . import vocab
 from .models import Assignment, CalendarDay, Department, Locality, Official
@@ -286,19 +287,14 @@ def _localities(rows, errors, report, write):
         parsed.append((row, {"code": row["ma"], "name": row["ten"], "kind": kind,
                              "mountainous": bool(mountainous), "remote": bool(remote),
                              "position": position or 0}, parent))
+    tree = Tree.from_pairs(parents.items())  # by code: the file's rows over the stored ones
     for row, _values, parent in parsed:
         if parent and parent not in parents:
             errors.append(RowError(row["_line"], cols["ma_cap_tren"].label,
                                    f"không có địa bàn mã '{parent}' (trong tệp hay đã có)."))
-            continue
-        seen, current = {row["ma"]}, parent
-        while current:
-            if current in seen:
-                errors.append(RowError(row["_line"], cols["ma_cap_tren"].label,
-                                       "quan hệ cấp trên tạo thành vòng lặp."))
-                break
-            seen.add(current)
-            current = parents.get(current)
+        elif tree.would_create_cycle(row["ma"], parent):
+            errors.append(RowError(row["_line"], cols["ma_cap_tren"].label,
+                                   "quan hệ cấp trên tạo thành vòng lặp."))
     if write:
         pending = list(parsed)
         ids = dict(existing_codes)

@@ -1,8 +1,11 @@
 """A visit's related rows loaded in a fixed number of queries, and its fields as people read them."""
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from peewee import JOIN
+
+from cms.trees import Tree
 
 from . import vocab
 from .models import (
@@ -134,23 +137,14 @@ def official_choices(scope=None, only_own_departments=False):
 
 
 def locality_choices():
-    """Active localities in tree order, indented by depth (one query)."""
-    rows = list(Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote)
-                .where(Locality.active == True)  # noqa: E712
-                .order_by(Locality.position, Locality.name).tuples())
-    children = {}
-    ids = {row[0] for row in rows}
-    for row in rows:
-        children.setdefault(row[2] if row[2] in ids else None, []).append(row)
-    choices = []
-
-    def walk(parent, depth):
-        for lid, name, _parent, remote in children.get(parent, []):
-            choices.append((lid, "\u2003" * depth + name + (" ▲" if remote else "")))
-            walk(lid, depth + 1)
-
-    walk(None, 0)
-    return choices
+    """Active localities in tree order, indented by depth (one query). A unit whose parent is
+    inactive stands at the top."""
+    rows = (Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote)
+            .where(Locality.active == True)  # noqa: E712
+            .order_by(Locality.position, Locality.name).tuples())
+    tree = Tree(rows, id_of=itemgetter(0), parent_of=itemgetter(2))
+    return [(lid, "\u2003" * depth + name + (" ▲" if remote else ""))
+            for (lid, name, _parent, remote), depth in tree.walk()]
 
 
 def attach_list_columns(visits):

@@ -18,6 +18,7 @@ from cms.accounts import User
 from cms.db import database
 from cms.roles import can
 from cms.text import fold, normalize_tones
+from cms.trees import id_tree
 from visits import vocab
 from visits.calendar import today_local
 from visits.importer import KIND_CHOICES, KINDS, import_csv, template_csv
@@ -236,13 +237,8 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
         clash = Locality.get_or_none((Locality.code == model.code.strip()) & (Locality.id != (model.id or 0)))
         if clash:
             raise ValidationError(f"Mã '{model.code}' đã được địa bàn '{clash.name}' dùng.")
-        ancestor = model.parent_id
-        seen = set()
-        while ancestor:
-            if ancestor == model.id or ancestor in seen:
-                raise ValidationError("Không thể đặt một địa bàn làm cấp dưới của chính nó.")
-            seen.add(ancestor)
-            ancestor = Locality.select(Locality.parent).where(Locality.id == ancestor).scalar()
+        if id_tree(Locality).would_create_cycle(model.id, model.parent_id):
+            raise ValidationError("Không thể đặt một địa bàn làm cấp dưới của chính nó.")
 
     def in_use(self, model):
         if Locality.select().where(Locality.parent == model).exists():
