@@ -12,16 +12,15 @@ import functools
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from cms.db import database
 from cms.text import fold, nfc
+from cms.timeutil import parse_day
 from cms.trees import Tree
 
 from . import vocab
 from .models import Assignment, CalendarDay, Department, Locality, Official
 
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 TRUE_WORDS = {"co", "x", "1", "true", "yes", "dung"}
 FALSE_WORDS = {"", "khong", "0", "false", "no", "sai"}
 
@@ -90,13 +89,11 @@ def header_key(text):
 
 
 def parse_date(text):
-    text = (text or "").strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"ngày '{text}' không hợp lệ (dùng dạng dd/mm/yyyy, ví dụ 02/09/2025)")
+    day = parse_day(text)
+    if day is None:
+        typed = (text or "").strip()
+        raise ValueError(f"ngày '{typed}' không hợp lệ (dùng dạng dd/mm/yyyy, ví dụ 02/09/2025)")
+    return day
 
 
 def parse_bool(text):

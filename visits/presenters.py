@@ -5,6 +5,7 @@ from operator import itemgetter
 
 from peewee import JOIN
 
+from cms.timeutil import format_day
 from cms.trees import Tree
 
 from . import vocab
@@ -20,10 +21,6 @@ from .models import (
     VisitReport,
     VisitTopic,
 )
-
-
-def date_text(value):
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 @dataclass
@@ -106,8 +103,8 @@ def plan_fields(visit, bundle=None):
         "Cán bộ chủ trì": bundle.lead.full_name if bundle.lead else "",
         "Cán bộ cùng đi": ", ".join(p.full_name for p in bundle.participants),
         "Địa bàn": ", ".join(loc.name for loc in bundle.localities),
-        "Từ ngày": date_text(visit.start_date),
-        "Đến ngày": date_text(visit.end_date),
+        "Từ ngày": format_day(visit.start_date),
+        "Đến ngày": format_day(visit.end_date),
         "Nội dung chính": vocab.TOPIC_LABELS.get(visit.main_topic, visit.main_topic),
         "Các nội dung": ", ".join(t.label for t in bundle.topics),
         "Đối tượng làm việc": visit.partners,

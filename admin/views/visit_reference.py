@@ -18,6 +18,7 @@ from cms.accounts import User
 from cms.db import database
 from cms.roles import can
 from cms.text import fold, normalize_tones
+from cms.timeutil import format_day
 from cms.trees import id_tree
 from visits import vocab
 from visits.calendar import today_local
@@ -39,10 +40,6 @@ from visits.workflow import can_manage_follow_ups
 from .base import LiveFilterEqual
 from .visit_base import DateTextField, FieldBaseView, FieldModelView, VisitForm
 from .visits import _department_options, locality_choices, official_choices
-
-
-def _date(value):
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 class FoldedSearchMixin:
@@ -286,8 +283,8 @@ class AssignmentView(ReferenceView):
     column_sortable_list = [("locality", Locality.name), ("official", Official.full_name), "start_date",
                             "end_date"]
     column_default_sort = [(Assignment.start_date, True)]
-    column_formatters = {"start_date": lambda v, c, m, n: _date(m.start_date),
-                         "end_date": lambda v, c, m, n: _date(m.end_date) or "nay"}
+    column_formatters = {"start_date": lambda v, c, m, n: format_day(m.start_date),
+                         "end_date": lambda v, c, m, n: format_day(m.end_date) or "nay"}
     column_filters = [CurrentFilter(Assignment.id, "Tình trạng"),
                       LiveFilterEqual(Assignment.official, "Cán bộ", options=lambda: official_choices()),
                       LiveFilterEqual(Assignment.locality, "Địa bàn", options=locality_choices)]
@@ -345,7 +342,7 @@ class CalendarDayView(ReferenceView):
     column_list = ["day", "kind", "name"]
     column_labels = {"day": "Ngày", "kind": "Loại", "name": "Tên"}
     column_default_sort = [(CalendarDay.day, True)]
-    column_formatters = {"day": lambda v, c, m, n: _date(m.day),
+    column_formatters = {"day": lambda v, c, m, n: format_day(m.day),
                          "kind": lambda v, c, m, n: vocab.CALENDAR_KIND_LABELS.get(m.kind, m.kind)}
     column_formatters_export = {"kind": lambda v, c, m, n: vocab.CALENDAR_KIND_LABELS.get(m.kind, m.kind)}
     column_filters = [FilterEqual(CalendarDay.kind, "Loại", options=vocab.CALENDAR_KINDS)]
@@ -424,7 +421,7 @@ def _visit_cell(view, context, model, name):
 
 def _due_cell(view, context, model, name):
     late = model.status == vocab.FOLLOWUP_OPEN and model.due_date < today_local()
-    return Markup('<span class="{}">{}</span>').format("overdue" if late else "", _date(model.due_date))
+    return Markup('<span class="{}">{}</span>').format("overdue" if late else "", format_day(model.due_date))
 
 
 class FollowUpView(FieldModelView):
@@ -493,7 +490,7 @@ class ReviewMeetingView(FieldModelView):
                      "attendees": "Thành phần dự", "notes": "Nội dung rút kinh nghiệm"}
     column_sortable_list = [("department", Department.name), "year", "quarter", "meeting_date"]
     column_default_sort = [(ReviewMeeting.meeting_date, True)]
-    column_formatters = {"meeting_date": lambda v, c, m, n: _date(m.meeting_date)}
+    column_formatters = {"meeting_date": lambda v, c, m, n: format_day(m.meeting_date)}
     column_filters = [LiveFilterEqual(ReviewMeeting.department, "Phòng", options=_department_options),
                       FilterEqual(ReviewMeeting.quarter, "Quý", options=[(str(q),
                                                                           f"Quý {q}") for q in range(1, 5)])]

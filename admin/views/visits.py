@@ -21,6 +21,7 @@ from admin.auth import is_safe_next
 from cms import audit
 from cms.accounts import User
 from cms.db import database
+from cms.timeutil import format_day
 from visits import joint, vocab
 from visits.attachments import (
     ACCEPTED_TEXT,
@@ -143,10 +144,6 @@ def _title_cell(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(url_for(".details_view", id=model.id), model.title)
 
 
-def _date(value):
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 class VisitView(FieldModelView):
     area = "visit"
     audit_type = "visit"
@@ -169,8 +166,8 @@ class VisitView(FieldModelView):
     column_searchable_list = [VisitSearchText.text]  # joined only when searching
     column_formatters = {
         "state": _state_cell, "title": _title_cell,
-        "start_date": lambda v, c, m, n: _date(m.start_date),
-        "end_date": lambda v, c, m, n: _date(m.end_date),
+        "start_date": lambda v, c, m, n: format_day(m.start_date),
+        "end_date": lambda v, c, m, n: format_day(m.end_date),
         "main_topic": lambda v, c, m, n: vocab.TOPIC_LABELS.get(m.main_topic, m.main_topic),
         "locality_names": lambda v, c, m, n: getattr(m, "locality_names", ""),
     }
@@ -519,7 +516,7 @@ class VisitView(FieldModelView):
                                        description=form.description.data, due_date=form.due_date.data,
                                        official=form.official.data or None)
                 audit.record("create", "visit_follow_up", item, {"đợt": f"#{visit.id}",
-                                                                 "hạn": item.due_date.strftime("%d/%m/%Y")})
+                                                                 "hạn": format_day(item.due_date)})
                 refresh_search_text(visit.id)
             flash("Đã thêm việc cần theo dõi.", "success")
         else:
