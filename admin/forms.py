@@ -37,7 +37,10 @@ def parse_local_datetime(text):
     text = (text or "").strip()
     if not text:
         return None
-    value = timeutil.parse_local_datetime(text)
+    try:
+        value = timeutil.parse_local_datetime(text)
+    except OverflowError:  # 01/01/0001 00:00 in Vietnam comes before the first moment of UTC
+        value = None
     if value is None:
         raise ValueError("Ngày giờ không hợp lệ: dùng dạng dd/mm/yyyy HH:MM, ví dụ 12/05/2025 08:00.")
     return value
