@@ -1,4 +1,5 @@
-"""Settings from the environment (see DESIGN.md), resolved once when the app is created."""
+"""Settings from the environment (README.md, "Settings (environment)"), resolved once when the app is
+created."""
 
 import os
 import secrets
@@ -42,7 +43,7 @@ def load_settings(overrides=None):
         "CMS_SITE_TAGLINE": os.environ.get("CMS_SITE_TAGLINE") or "Trang thông tin điện tử",
         "CMS_TIMEZONE": "Asia/Ho_Chi_Minh",
         "CMS_PAGE_SIZE": 20,
-        "CMS_RELATED_COUNT": 15,
+        "CMS_SAME_CATEGORY_COUNT": 15,  # the article page's "Tin cùng chuyên mục"
         "CMS_PAGE_CACHE_MB": int(os.environ.get("CMS_PAGE_CACHE_MB") or 512),  # shared, on disk
         # Back-office sessions (admin.sessions): end after this long without a request, and this
         # long after the login whatever happens (an office day, then log in again).

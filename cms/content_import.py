@@ -1,4 +1,4 @@
-"""Import Markdown files with front matter (format in DESIGN.md); idempotent by slug.
+"""Import Markdown files with front matter (format in content/README.md); idempotent by slug.
 
 A bad file is reported with its name and the field at fault; the other files are still imported.
 """

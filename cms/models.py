@@ -1,6 +1,6 @@
 """Models of the public site: categories, articles, tags and old slugs.
 
-Query helpers say what a query means (Article.public(), Category.menu()) so that views never
+Query helpers say what a query means (Article.public(), Category.ordered()) so that views never
 re-state the rule of what a reader may see.
 """
 
