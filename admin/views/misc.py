@@ -124,9 +124,9 @@ class MediaView(SecureModelView):
     form_args = {"title": {"label": "Chú thích ảnh", "validators": [Length(max=300)]}}
     form_extra_fields = {"upload": FileField("Tệp ảnh (JPEG, PNG, WebP; tối đa 8 MB)")}
 
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        del form.upload  # an image is replaced by uploading a new one
+    def prepare_form(self, form, obj=None):
+        if obj is not None:
+            del form.upload  # an image is replaced by uploading a new one
         return form
 
     def create_model(self, form):

@@ -128,19 +128,12 @@ class OfficialView(FoldedSearchMixin, ReferenceView):
     def get_count_query(self):
         return self.get_query()
 
-    def _prepare(self, form):
+    def prepare_form(self, form, obj=None):
         form.department.choices = _department_options()
         if may_link_accounts():
             form.user.choices = [(0, "(chưa gắn)")] + _user_options()
         else:  # no field: no list of usernames, and a posted "user" is ignored
             del form.user
-        return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        form = self._prepare(super().edit_form(obj))
         if request.method == "GET" and obj is not None:
             if "user" in form:
                 form.user.data = obj.user_id or 0
@@ -216,16 +209,9 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
                 model.followers = followers.get(model.id, [])
         return count, data
 
-    def _prepare(self, form, obj=None):
+    def prepare_form(self, form, obj=None):
         form.parent.choices = [(0,
                                 "(không có)")] + [c for c in locality_choices() if not obj or c[0] != obj.id]
-        return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        form = self._prepare(super().edit_form(obj), obj)
         if request.method == "GET" and obj is not None:
             form.parent.data = obj.parent_id or 0
         return form
@@ -304,18 +290,12 @@ class AssignmentView(ReferenceView):
     def get_count_query(self):
         return self.get_query()
 
-    def _prepare(self, form, obj=None):
+    def prepare_form(self, form, obj=None):
         form.official.choices = official_choices()
         form.locality.choices = locality_choices()
         if request.method == "GET" and obj is not None:
             form.official.data, form.locality.data = obj.official_id, obj.locality_id
         return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._prepare(super().edit_form(obj), obj)
 
     def on_model_change(self, form, model, is_created):
         if model.end_date and model.end_date < model.start_date:
@@ -520,7 +500,7 @@ class ReviewMeetingView(FieldModelView):
                  .order_by(Visit.start_date.desc()).limit(400))
         return [(v.id, f"{v.start_date:%d/%m/%Y} - {v.title}") for v in self.scope.restrict(query)]
 
-    def _prepare(self, form, obj=None):
+    def prepare_form(self, form, obj=None):
         options = _department_options()
         if not self.scope.sees_all:
             options = [o for o in options if o[0] in self.scope.department_ids]
@@ -535,12 +515,6 @@ class ReviewMeetingView(FieldModelView):
             form.year.data, form.meeting_date.data = today.year, today
             form.quarter.data = (today.month - 1) // 3 + 1
         return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._prepare(super().edit_form(obj), obj)
 
     def on_model_change(self, form, model, is_created):
         if not self.scope.sees_all and model.department_id not in self.scope.department_ids:

@@ -81,40 +81,41 @@ from .visit_base import DateTextField, FieldModelView, MultiCheckboxField, Visit
 
 # --- filters ---------------------------------------------------------------------------------------
 
-class LocalityFilter(BasePeeweeFilter):
+class _PickedIdFilter(BasePeeweeFilter):
+    """A filter by the id of a record picked from `choices()`, a list read per request."""
+
+    choices = None
+
+    def operation(self):
+        return "là"
+
+    def validate(self, value):
+        return str(value).isdigit()
+
+    def get_options(self, view):
+        return self.choices() if has_request_context() else None
+
+
+class LocalityFilter(_PickedIdFilter):
     """Visits to a locality or any unit under it."""
+
+    choices = staticmethod(locality_choices)
 
     def apply(self, query, value):
         ids = Locality.subtree_ids(int(value))
         return query.where(Visit.id.in_(VisitLocality.select(VisitLocality.visit)
                                         .where(VisitLocality.locality.in_(ids))))
 
-    def operation(self):
-        return "là"
 
-    def validate(self, value):
-        return str(value).isdigit()
-
-    def get_options(self, view):
-        return locality_choices() if has_request_context() else None
-
-
-class OfficialFilter(BasePeeweeFilter):
+class OfficialFilter(_PickedIdFilter):
     """Visits an official leads or takes part in."""
+
+    choices = staticmethod(official_choices)
 
     def apply(self, query, value):
         official = int(value)
         return query.where((Visit.lead == official) | Visit.id.in_(
             VisitParticipant.select(VisitParticipant.visit).where(VisitParticipant.official == official)))
-
-    def operation(self):
-        return "là"
-
-    def validate(self, value):
-        return str(value).isdigit()
-
-    def get_options(self, view):
-        return official_choices() if has_request_context() else None
 
 
 class TopicFilter(BasePeeweeFilter):
@@ -252,7 +253,7 @@ class VisitView(FieldModelView):
         return None
 
     # --- forms ----------------------------------------------------------------------------------------
-    def _prepare(self, form, visit=None):
+    def prepare_form(self, form, visit=None):
         scope = self.scope
         form.lead.choices = official_choices(scope, only_own_departments=True)
         if visit is not None and visit.lead_id not in {c[0] for c in form.lead.choices}:
@@ -270,12 +271,6 @@ class VisitView(FieldModelView):
             else:
                 fill_relations(form, visit)
         return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._prepare(super().edit_form(obj), obj)
 
     def on_model_change(self, form, model, is_created):
         validate_plan(form, model)
@@ -342,7 +337,7 @@ class VisitView(FieldModelView):
             "reason": TextAreaField("Lý do điều chỉnh (bắt buộc)",
                                     validators=[DataRequired("Cần ghi lý do điều chỉnh."),
                                                 Length(max=2000)])})
-        form = self._prepare(form_class(get_form_data(), obj=visit), visit)
+        form = self.prepare_form(form_class(get_form_data(), obj=visit), visit)
         if request.method == "POST" and form.validate():
             def apply_change():
                 form.populate_obj(visit)
