@@ -3,7 +3,10 @@ created."""
 
 import os
 import secrets
+import uuid
 from pathlib import Path
+
+from .timeutil import utcnow
 
 
 def _secret_key(data_dir):
@@ -64,3 +67,14 @@ def uploads_dir(app):
     path = Path(app.config["CMS_DATA_DIR"]) / "uploads"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def new_upload_path(app, folder, ext):
+    """Where a new upload goes: uploads/<folder>/<year>/<month>/<random name>.<ext> (a name never
+    taken from the sender). Returns the path the row stores (relative to uploads/) and the full
+    path, its folder made."""
+    now = utcnow()
+    relative = Path(folder) / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
+    target = uploads_dir(app) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return relative, target
