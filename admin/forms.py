@@ -1,15 +1,12 @@
 """Form pieces for the back office: Vietnamese messages and local (Vietnam) date-times."""
 
-from datetime import datetime
-
 from flask_admin.form import BaseForm
 from wtforms import StringField
 
-from cms.timeutil import local_to_utc, to_local
+from cms import timeutil
+from cms.timeutil import to_local
 
 from .i18n import TRANSLATIONS
-
-INPUT_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 
 
 class VietnameseForm(BaseForm):
@@ -32,16 +29,18 @@ class LocalDateTimeField(StringField):
 
 
 def parse_local_datetime(text):
-    """A date-time typed in Vietnam time (dd/mm/yyyy HH:MM and a few other forms) as naive UTC.
+    """A date-time typed in Vietnam time (dd/mm/yyyy HH:MM and the other forms of
+    cms.timeutil.LOCAL_DATETIME_FORMATS) as naive UTC.
 
     Empty text gives None; anything unreadable raises ValueError with a message for the user.
     """
     text = (text or "").strip()
     if not text:
         return None
-    for fmt in INPUT_FORMATS:
-        try:
-            return local_to_utc(datetime.strptime(text, fmt))
-        except ValueError:
-            continue
-    raise ValueError("Ngày giờ không hợp lệ: dùng dạng dd/mm/yyyy HH:MM, ví dụ 12/05/2025 08:00.")
+    try:
+        value = timeutil.parse_local_datetime(text)
+    except OverflowError:  # 01/01/0001 00:00 in Vietnam comes before the first moment of UTC
+        value = None
+    if value is None:
+        raise ValueError("Ngày giờ không hợp lệ: dùng dạng dd/mm/yyyy HH:MM, ví dụ 12/05/2025 08:00.")
+    return value

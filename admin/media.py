@@ -5,14 +5,12 @@ with a message saying why. Each upload gets two renditions: a thumbnail and an a
 """
 
 import io
-import uuid
-from pathlib import Path
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 from PIL import Image
 
 from cms.accounts import User
-from cms.config import uploads_dir
+from cms.config import new_upload_path, uploads_dir
 from cms.db import storage_failure
 from cms.file_checks import FileRefused, check_size, clean_file_name, image_format, looks_like_markup
 from cms.migrations import register
@@ -86,10 +84,7 @@ def save_upload(app, data, original_name="", title="", user=None):
     """Validate `data` (bytes) as an image, store it and its renditions, return the Media row."""
     image, kind = _open_checked(data)
     ext, content_type = FORMATS[kind]
-    now = utcnow()
-    relative = Path("media") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
-    target = uploads_dir(app) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    relative, target = new_upload_path(app, "media", ext)
     written = [target]  # listed before writing: a file cut short by a full disk goes too
     try:
         target.write_bytes(data)

@@ -1,8 +1,12 @@
-"""Settings from the environment (see DESIGN.md), resolved once when the app is created."""
+"""Settings from the environment (README.md, "Settings (environment)"), resolved once when the app is
+created."""
 
 import os
 import secrets
+import uuid
 from pathlib import Path
+
+from .timeutil import utcnow
 
 
 def _secret_key(data_dir):
@@ -42,7 +46,7 @@ def load_settings(overrides=None):
         "CMS_SITE_TAGLINE": os.environ.get("CMS_SITE_TAGLINE") or "Trang thông tin điện tử",
         "CMS_TIMEZONE": "Asia/Ho_Chi_Minh",
         "CMS_PAGE_SIZE": 20,
-        "CMS_RELATED_COUNT": 15,
+        "CMS_SAME_CATEGORY_COUNT": 15,  # the article page's "Tin cùng chuyên mục"
         "CMS_PAGE_CACHE_MB": int(os.environ.get("CMS_PAGE_CACHE_MB") or 512),  # shared, on disk
         # Back-office sessions (admin.sessions): end after this long without a request, and this
         # long after the login whatever happens (an office day, then log in again).
@@ -63,3 +67,14 @@ def uploads_dir(app):
     path = Path(app.config["CMS_DATA_DIR"]) / "uploads"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def new_upload_path(app, folder, ext):
+    """Where a new upload goes: uploads/<folder>/<year>/<month>/<random name>.<ext> (a name never
+    taken from the sender). Returns the path the row stores (relative to uploads/) and the full
+    path, its folder made."""
+    now = utcnow()
+    relative = Path(folder) / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
+    target = uploads_dir(app) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return relative, target

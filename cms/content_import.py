@@ -1,4 +1,4 @@
-"""Import Markdown files with front matter (format in DESIGN.md); idempotent by slug.
+"""Import Markdown files with front matter (format in content/README.md); idempotent by slug.
 
 A bad file is reported with its name and the field at fault; the other files are still imported.
 """
@@ -11,13 +11,12 @@ import frontmatter
 import yaml
 from peewee import DatabaseError
 
+from . import timeutil
 from .db import database
 from .models import Article, Category, Tag
 from .text import nfc, slugify
 from .timeutil import LOCAL_TZ, local_to_utc
 
-DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
-                "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 IMPORT_STATUSES = {Article.DRAFT, Article.PENDING, Article.PUBLISHED, Article.ARCHIVED}
 
 
@@ -53,12 +52,10 @@ def _parse_local_datetime(value):
     if isinstance(value, date):
         return local_to_utc(datetime(value.year, value.month, value.day))
     text = str(value).strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return local_to_utc(datetime.strptime(text, fmt))
-        except ValueError:
-            continue
-    raise ValueError(f"không đọc được ngày giờ '{text}' (dùng dạng 2023-05-12 08:00)")
+    found = timeutil.parse_local_datetime(text)
+    if found is None:
+        raise ValueError(f"không đọc được ngày giờ '{text}' (dùng dạng 2023-05-12 08:00)")
+    return found
 
 
 def _text(meta, key, path, required=False, max_length=None):

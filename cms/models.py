@@ -1,6 +1,6 @@
 """Models of the public site: categories, articles, tags and old slugs.
 
-Query helpers say what a query means (Article.public(), Category.menu()) so that views never
+Query helpers say what a query means (Article.public(), Category.ordered()) so that views never
 re-state the rule of what a reader may see.
 """
 
@@ -21,6 +21,7 @@ from .db import database
 from .markup import render_markdown
 from .text import fold, nfc, normalize_tones, slugify
 from .timeutil import utcnow
+from .trees import id_tree
 
 _SYLLABLE_RE = re.compile(r"\w+")
 # A cover image is a path on this site or an http(s) address: never javascript:, data: or a
@@ -346,16 +347,7 @@ def enqueue_index(doc_type, doc_ids, action=IndexTask.UPSERT):
 
 
 def category_and_descendant_ids(category_id):
-    children = {}
-    for cid, parent_id in Category.select(Category.id, Category.parent).tuples():
-        children.setdefault(parent_id, []).append(cid)
-    ids, stack = [], [category_id]
-    while stack:
-        current = stack.pop()
-        if current not in ids:
-            ids.append(current)
-            stack.extend(children.get(current, []))
-    return ids
+    return id_tree(Category).descendant_ids(category_id)
 
 
 CORE_MODELS = [Category, Tag, Article, ArticleTag, SlugHistory, IndexTask, SiteState]

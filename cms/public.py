@@ -86,7 +86,7 @@ def article(slug):
     return render_template(
         "article.html", article=item, tags=item.tag_list(),
         trail=tree.ancestors(tree.by_id[item.category_id]),
-        same_category=_same_category(item, current_app.config["CMS_RELATED_COUNT"]),
+        same_category=_same_category(item, current_app.config["CMS_SAME_CATEGORY_COUNT"]),
         related=_related(item))
 
 

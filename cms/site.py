@@ -10,50 +10,37 @@ from flask import current_app, g, has_request_context, render_template, request
 from markupsafe import Markup
 
 from .models import Article, Category
+from .trees import Tree
 
 SIDEBAR_COUNT = 8
 
 
 class CategoryTree:
-    """All categories in one query, with parent/child lookups done in memory."""
+    """All categories in one query, with parent/child lookups done in memory (a cms.trees.Tree)."""
 
     def __init__(self, categories):
-        self.all = list(categories)
-        self.by_id = {c.id: c for c in self.all}
+        self.tree = Tree(categories)
+        self.all, self.by_id = self.tree.all, self.tree.by_id
         self.by_slug = {c.slug: c for c in self.all}
-        self.children = {}
-        for category in self.all:
-            self.children.setdefault(category.parent_id, []).append(category)
 
     @property
     def top_level(self):
-        return self.children.get(None, [])
+        return self.tree.roots
 
     def subcategories(self, category):
-        return self.children.get(category.id, [])
+        return self.tree.children(category.id)
 
     def descendant_ids(self, category):
         """The category's id and those of everything under it."""
-        ids, stack = [], [category]
-        while stack:
-            current = stack.pop()
-            if current.id in ids:  # a cycle in bad data must not loop forever
-                continue
-            ids.append(current.id)
-            stack.extend(self.subcategories(current))
-        return ids
+        return self.tree.descendant_ids(category.id)
 
     def ancestors(self, category):
         """From the top-level category down to `category` itself, for breadcrumbs."""
-        chain, current = [], category
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = self.by_id.get(current.parent_id)
-        return list(reversed(chain))
+        return self.tree.ancestors(category.id)
 
     def top_of(self, category_id):
-        category = self.by_id.get(category_id)
-        return self.ancestors(category)[0] if category else None
+        chain = self.tree.ancestors(category_id)
+        return chain[0] if chain else None
 
 
 def per_site_state(name, build):

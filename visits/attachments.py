@@ -8,10 +8,9 @@ served only by the back office's permission-checked download endpoint (never by 
 refuses that folder: see visits.init_app).
 """
 
-import uuid
 from pathlib import Path
 
-from cms.config import uploads_dir
+from cms.config import new_upload_path, uploads_dir
 from cms.db import storage_failure
 from cms.file_checks import (
     FileRefused,
@@ -22,7 +21,6 @@ from cms.file_checks import (
     looks_like_markup,
     office_kind,
 )
-from cms.timeutil import utcnow
 
 from .models import Attachment
 
@@ -78,10 +76,7 @@ def save_attachment(app, visit, data, original_name, user):
     """Check `data`, store it under uploads/visits/ with a generated name, return the Attachment."""
     kind = detect_kind(data)
     ext, content_type, _ = KINDS[kind]
-    now = utcnow()
-    relative = Path(SUBDIR) / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
-    target = uploads_dir(app) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    relative, target = new_upload_path(app, SUBDIR, ext)
     try:
         target.write_bytes(data)
         name = clean_file_name(original_name)[:200] or f"tep-dinh-kem.{ext}"

@@ -15,6 +15,7 @@ from peewee import PostgresqlDatabase, fn
 from cms.db import database
 from cms.text import nfc
 from cms.timeutil import local_to_utc
+from cms.trees import Tree
 
 from . import demo_text as T
 from . import vocab
@@ -89,17 +90,14 @@ class _Places:
     """Localities grouped for picking: district-level units and committees, and their communes."""
 
     def __init__(self, localities):
-        by_parent = {}
-        for loc in localities:
-            by_parent.setdefault(loc.parent_id, []).append(loc)
-        roots = [loc for loc in localities if loc.parent_id is None]
-        self.units = [loc for root in roots for loc in by_parent.get(root.id, [])] or list(localities)
-        self.children = by_parent
+        self.tree = Tree(localities)
+        tree = self.tree
+        self.units = [loc for root in tree.roots for loc in tree.children(root.id)] or list(localities)
         self.weights = [0.45 if u.remote else 1.0 for u in self.units]
 
     def pick(self, rng):
         unit = rng.choices(self.units, self.weights)[0]
-        communes = self.children.get(unit.id, [])
+        communes = self.tree.children(unit.id)
         if communes and rng.random() < 0.55:
             return unit, rng.sample(communes, min(len(communes), rng.choice((1, 1, 2))))
         return unit, [unit]

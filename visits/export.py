@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cms.timeutil import format_day
+
 from . import vocab
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -27,7 +29,7 @@ def _csv_cell(value):
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_day(value)
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".")
     text = str(value)

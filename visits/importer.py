@@ -12,15 +12,15 @@ import functools
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from cms.db import database
 from cms.text import fold, nfc
+from cms.timeutil import parse_day
+from cms.trees import Tree
 
 from . import vocab
 from .models import Assignment, CalendarDay, Department, Locality, Official
 
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 TRUE_WORDS = {"co", "x", "1", "true", "yes", "dung"}
 FALSE_WORDS = {"", "khong", "0", "false", "no", "sai"}
 
@@ -89,13 +89,11 @@ def header_key(text):
 
 
 def parse_date(text):
-    text = (text or "").strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"ngày '{text}' không hợp lệ (dùng dạng dd/mm/yyyy, ví dụ 02/09/2025)")
+    day = parse_day(text)
+    if day is None:
+        typed = (text or "").strip()
+        raise ValueError(f"ngày '{typed}' không hợp lệ (dùng dạng dd/mm/yyyy, ví dụ 02/09/2025)")
+    return day
 
 
 def parse_bool(text):
@@ -286,19 +284,14 @@ def _localities(rows, errors, report, write):
         parsed.append((row, {"code": row["ma"], "name": row["ten"], "kind": kind,
                              "mountainous": bool(mountainous), "remote": bool(remote),
                              "position": position or 0}, parent))
+    tree = Tree.from_pairs(parents.items())  # by code: the file's rows over the stored ones
     for row, _values, parent in parsed:
         if parent and parent not in parents:
             errors.append(RowError(row["_line"], cols["ma_cap_tren"].label,
                                    f"không có địa bàn mã '{parent}' (trong tệp hay đã có)."))
-            continue
-        seen, current = {row["ma"]}, parent
-        while current:
-            if current in seen:
-                errors.append(RowError(row["_line"], cols["ma_cap_tren"].label,
-                                       "quan hệ cấp trên tạo thành vòng lặp."))
-                break
-            seen.add(current)
-            current = parents.get(current)
+        elif tree.would_create_cycle(row["ma"], parent):
+            errors.append(RowError(row["_line"], cols["ma_cap_tren"].label,
+                                   "quan hệ cấp trên tạo thành vòng lặp."))
     if write:
         pending = list(parsed)
         ids = dict(existing_codes)

@@ -24,6 +24,7 @@ from cms.migrations import register
 from cms.models import BaseModel, IndexTask, enqueue_index
 from cms.text import fold, nfc, normalize_tones
 from cms.timeutil import utcnow
+from cms.trees import id_tree
 
 from . import vocab
 
@@ -166,16 +167,7 @@ class Locality(BaseModel):
     @classmethod
     def subtree_ids(cls, locality_id):
         """Ids of a locality and of every unit under it (one query)."""
-        children = {}
-        for lid, parent in cls.select(cls.id, cls.parent).tuples():
-            children.setdefault(parent, []).append(lid)
-        found, stack = [], [locality_id]
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.append(current)
-                stack.extend(children.get(current, []))
-        return found
+        return id_tree(cls).descendant_ids(locality_id)
 
 
 class Assignment(BaseModel):

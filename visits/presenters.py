@@ -1,8 +1,12 @@
 """A visit's related rows loaded in a fixed number of queries, and its fields as people read them."""
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from peewee import JOIN
+
+from cms.timeutil import format_day
+from cms.trees import Tree
 
 from . import vocab
 from .models import (
@@ -17,10 +21,6 @@ from .models import (
     VisitReport,
     VisitTopic,
 )
-
-
-def date_text(value):
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 @dataclass
@@ -103,8 +103,8 @@ def plan_fields(visit, bundle=None):
         "Cán bộ chủ trì": bundle.lead.full_name if bundle.lead else "",
         "Cán bộ cùng đi": ", ".join(p.full_name for p in bundle.participants),
         "Địa bàn": ", ".join(loc.name for loc in bundle.localities),
-        "Từ ngày": date_text(visit.start_date),
-        "Đến ngày": date_text(visit.end_date),
+        "Từ ngày": format_day(visit.start_date),
+        "Đến ngày": format_day(visit.end_date),
         "Nội dung chính": vocab.TOPIC_LABELS.get(visit.main_topic, visit.main_topic),
         "Các nội dung": ", ".join(t.label for t in bundle.topics),
         "Đối tượng làm việc": visit.partners,
@@ -134,23 +134,14 @@ def official_choices(scope=None, only_own_departments=False):
 
 
 def locality_choices():
-    """Active localities in tree order, indented by depth (one query)."""
-    rows = list(Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote)
-                .where(Locality.active == True)  # noqa: E712
-                .order_by(Locality.position, Locality.name).tuples())
-    children = {}
-    ids = {row[0] for row in rows}
-    for row in rows:
-        children.setdefault(row[2] if row[2] in ids else None, []).append(row)
-    choices = []
-
-    def walk(parent, depth):
-        for lid, name, _parent, remote in children.get(parent, []):
-            choices.append((lid, "\u2003" * depth + name + (" ▲" if remote else "")))
-            walk(lid, depth + 1)
-
-    walk(None, 0)
-    return choices
+    """Active localities in tree order, indented by depth (one query). A unit whose parent is
+    inactive stands at the top."""
+    rows = (Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote)
+            .where(Locality.active == True)  # noqa: E712
+            .order_by(Locality.position, Locality.name).tuples())
+    tree = Tree(rows, id_of=itemgetter(0), parent_of=itemgetter(2))
+    return [(lid, "\u2003" * depth + name + (" ▲" if remote else ""))
+            for (lid, name, _parent, remote), depth in tree.walk()]
 
 
 def attach_list_columns(visits):

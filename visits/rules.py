@@ -10,6 +10,8 @@ coverage of localities, and overlapping plans of different departments.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cms.trees import Tree
+
 TARGET_RATIO = 1 / 3  # a third of working time at the grassroots
 DEFAULT_STALE_DAYS = 180
 DEFAULT_OVERLAP_WINDOW = 7
@@ -136,17 +138,14 @@ def coverage(localities, visit_stats, as_of, stale_days=DEFAULT_STALE_DAYS, visi
     of the period's visits, so that a visit to two communes of one district counts once for it.
     A locality never visited, or last visited more than stale_days before as_of, is stale.
     """
-    children = {}
-    for info in localities:
-        children.setdefault(info.parent_id, []).append(info)
-    by_id = {info.id: info for info in localities}
-    ancestors = {}
+    tree = Tree(localities)
+    by_id = tree.by_id
+    above = {}  # locality id: its id and those of the units above it
 
     def chain(locality_id):
-        if locality_id not in ancestors:
-            parent = by_id[locality_id].parent_id if locality_id in by_id else None
-            ancestors[locality_id] = ([locality_id] + chain(parent)) if parent in by_id else [locality_id]
-        return ancestors[locality_id]
+        if locality_id not in above:
+            above[locality_id] = [info.id for info in tree.ancestors(locality_id)]
+        return above[locality_id]
 
     last = {}
     counts = {}
@@ -168,19 +167,11 @@ def coverage(localities, visit_stats, as_of, stale_days=DEFAULT_STALE_DAYS, visi
                     counts[ancestor] = counts.get(ancestor, 0) + count
 
     rows = []
-
-    def walk(parent_id, depth):
-        for info in children.get(parent_id, []):
-            last_visit = last.get(info.id)
-            days_since = (as_of - last_visit).days if last_visit else None
-            stale = days_since is None or days_since > stale_days
-            rows.append(CoverageRow(info, depth, last_visit, counts.get(info.id, 0), days_since, stale))
-            walk(info.id, depth + 1)
-
-    roots = [info for info in localities if info.parent_id not in by_id]
-    for info in roots:
-        children.setdefault("__roots__", []).append(info)
-    walk("__roots__", 0)
+    for info, depth in tree.walk():
+        last_visit = last.get(info.id)
+        days_since = (as_of - last_visit).days if last_visit else None
+        stale = days_since is None or days_since > stale_days
+        rows.append(CoverageRow(info, depth, last_visit, counts.get(info.id, 0), days_since, stale))
     return rows
 
 

@@ -174,16 +174,9 @@ class ArticleView(SecureModelView):
         return super().get_list(page, sort_column, sort_desc, None, filters, execute, page_size)
 
     # --- forms --------------------------------------------------------------------------------
-    def _adjust_form(self, form):
+    def prepare_form(self, form, obj=None):
         if not can("article", "publish"):
             del form.featured  # choosing the front page is an editor's call
-        return form
-
-    def create_form(self, obj=None):
-        return self._adjust_form(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        form = self._adjust_form(super().edit_form(obj))
         if request.method == "GET" and obj is not None:
             form.tags_text.data = ", ".join(tag.name for tag in obj.tag_list())
             form.expected_version.data = obj.version

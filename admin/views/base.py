@@ -96,6 +96,18 @@ class SecureModelView(ModelView):
             return self.can_delete and can(self.area, "delete")
         return super().is_action_allowed(name)
 
+    # --- forms: one hook for what create and edit forms add to the generated ones -------------
+    def prepare_form(self, form, obj=None):
+        """The form with its choices and defaults filled in; `obj` is the record edited, None on
+        create. A view overrides this, never create_form/edit_form."""
+        return form
+
+    def create_form(self, obj=None):
+        return self.prepare_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self.prepare_form(super().edit_form(obj), obj)
+
     def handle_view_exception(self, exc):
         """A locked database or a full disk: say so in Vietnamese (Flask-Admin shows English)."""
         message = storage_failure(exc)

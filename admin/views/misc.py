@@ -15,6 +15,7 @@ from cms.models import Article, Category, Tag, unique_slug
 from cms.roles import ROLES
 from cms.text import slugify
 from cms.timeutil import format_datetime
+from cms.trees import id_tree
 
 from ..media import Media, UploadError, delete_files, save_upload
 from .base import SecureModelView
@@ -37,12 +38,8 @@ class CategoryView(SecureModelView):
                  "description": {"label": "Mô tả"}}
 
     def on_model_change(self, form, model, is_created):
-        if model.parent_id is not None and model.id is not None:
-            ancestor = model.parent
-            while ancestor is not None:
-                if ancestor.id == model.id:
-                    raise ValidationError("Không thể đặt một chuyên mục làm con của chính nó.")
-                ancestor = ancestor.parent
+        if model.id is not None and id_tree(Category).would_create_cycle(model.id, model.parent_id):
+            raise ValidationError("Không thể đặt một chuyên mục làm con của chính nó.")
         wanted = slugify(form.slug.data or "") if form.slug.data else (form.slug.object_data or "")
         if wanted and unique_slug(Category, wanted, exclude_id=model.id) != wanted:
             raise ValidationError(f"Đường dẫn '{wanted}' đã được chuyên mục khác dùng.")
@@ -127,9 +124,9 @@ class MediaView(SecureModelView):
     form_args = {"title": {"label": "Chú thích ảnh", "validators": [Length(max=300)]}}
     form_extra_fields = {"upload": FileField("Tệp ảnh (JPEG, PNG, WebP; tối đa 8 MB)")}
 
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        del form.upload  # an image is replaced by uploading a new one
+    def prepare_form(self, form, obj=None):
+        if obj is not None:
+            del form.upload  # an image is replaced by uploading a new one
         return form
 
     def create_model(self, form):

@@ -12,6 +12,7 @@ from wtforms import SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from cms.text import slugify
+from cms.timeutil import format_day, parse_day
 from visits.access import scope_for
 from visits.export import render
 
@@ -19,17 +20,9 @@ from ..i18n import TRANSLATIONS
 from .base import SecureModelView, login_redirect
 
 EXPORT_TYPES = ["csv", "xlsx"]
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
-
-
-def parse_local_date(text):
-    text = (text or "").strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+# The one day parser is cms.timeutil.parse_day; admin/views/staff_search.py still imports it
+# by this name.
+parse_local_date = parse_day
 
 
 class DateTextField(StringField):
@@ -38,14 +31,14 @@ class DateTextField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return self.data.strftime("%d/%m/%Y") if self.data else ""
+        return format_day(self.data)
 
     def process_formdata(self, valuelist):
         self.data = None
         text = (valuelist[0] if valuelist else "").strip()
         if not text:
             return
-        self.data = parse_local_date(text)
+        self.data = parse_day(text)
         if self.data is None:
             raise ValueError("Ngày không hợp lệ: dùng dạng dd/mm/yyyy, ví dụ 02/09/2025.")
 

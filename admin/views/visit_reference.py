@@ -18,6 +18,8 @@ from cms.accounts import User
 from cms.db import database
 from cms.roles import can
 from cms.text import fold, normalize_tones
+from cms.timeutil import format_day
+from cms.trees import id_tree
 from visits import vocab
 from visits.calendar import today_local
 from visits.importer import KIND_CHOICES, KINDS, import_csv, template_csv
@@ -38,10 +40,6 @@ from visits.workflow import can_manage_follow_ups
 from .base import LiveFilterEqual
 from .visit_base import DateTextField, FieldBaseView, FieldModelView, VisitForm
 from .visits import _department_options, locality_choices, official_choices
-
-
-def _date(value):
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 class FoldedSearchMixin:
@@ -130,19 +128,12 @@ class OfficialView(FoldedSearchMixin, ReferenceView):
     def get_count_query(self):
         return self.get_query()
 
-    def _prepare(self, form):
+    def prepare_form(self, form, obj=None):
         form.department.choices = _department_options()
         if may_link_accounts():
             form.user.choices = [(0, "(chưa gắn)")] + _user_options()
         else:  # no field: no list of usernames, and a posted "user" is ignored
             del form.user
-        return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        form = self._prepare(super().edit_form(obj))
         if request.method == "GET" and obj is not None:
             if "user" in form:
                 form.user.data = obj.user_id or 0
@@ -218,16 +209,9 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
                 model.followers = followers.get(model.id, [])
         return count, data
 
-    def _prepare(self, form, obj=None):
+    def prepare_form(self, form, obj=None):
         form.parent.choices = [(0,
                                 "(không có)")] + [c for c in locality_choices() if not obj or c[0] != obj.id]
-        return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        form = self._prepare(super().edit_form(obj), obj)
         if request.method == "GET" and obj is not None:
             form.parent.data = obj.parent_id or 0
         return form
@@ -236,13 +220,8 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
         clash = Locality.get_or_none((Locality.code == model.code.strip()) & (Locality.id != (model.id or 0)))
         if clash:
             raise ValidationError(f"Mã '{model.code}' đã được địa bàn '{clash.name}' dùng.")
-        ancestor = model.parent_id
-        seen = set()
-        while ancestor:
-            if ancestor == model.id or ancestor in seen:
-                raise ValidationError("Không thể đặt một địa bàn làm cấp dưới của chính nó.")
-            seen.add(ancestor)
-            ancestor = Locality.select(Locality.parent).where(Locality.id == ancestor).scalar()
+        if id_tree(Locality).would_create_cycle(model.id, model.parent_id):
+            raise ValidationError("Không thể đặt một địa bàn làm cấp dưới của chính nó.")
 
     def in_use(self, model):
         if Locality.select().where(Locality.parent == model).exists():
@@ -290,8 +269,8 @@ class AssignmentView(ReferenceView):
     column_sortable_list = [("locality", Locality.name), ("official", Official.full_name), "start_date",
                             "end_date"]
     column_default_sort = [(Assignment.start_date, True)]
-    column_formatters = {"start_date": lambda v, c, m, n: _date(m.start_date),
-                         "end_date": lambda v, c, m, n: _date(m.end_date) or "nay"}
+    column_formatters = {"start_date": lambda v, c, m, n: format_day(m.start_date),
+                         "end_date": lambda v, c, m, n: format_day(m.end_date) or "nay"}
     column_filters = [CurrentFilter(Assignment.id, "Tình trạng"),
                       LiveFilterEqual(Assignment.official, "Cán bộ", options=lambda: official_choices()),
                       LiveFilterEqual(Assignment.locality, "Địa bàn", options=locality_choices)]
@@ -311,18 +290,12 @@ class AssignmentView(ReferenceView):
     def get_count_query(self):
         return self.get_query()
 
-    def _prepare(self, form, obj=None):
+    def prepare_form(self, form, obj=None):
         form.official.choices = official_choices()
         form.locality.choices = locality_choices()
         if request.method == "GET" and obj is not None:
             form.official.data, form.locality.data = obj.official_id, obj.locality_id
         return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._prepare(super().edit_form(obj), obj)
 
     def on_model_change(self, form, model, is_created):
         if model.end_date and model.end_date < model.start_date:
@@ -349,7 +322,7 @@ class CalendarDayView(ReferenceView):
     column_list = ["day", "kind", "name"]
     column_labels = {"day": "Ngày", "kind": "Loại", "name": "Tên"}
     column_default_sort = [(CalendarDay.day, True)]
-    column_formatters = {"day": lambda v, c, m, n: _date(m.day),
+    column_formatters = {"day": lambda v, c, m, n: format_day(m.day),
                          "kind": lambda v, c, m, n: vocab.CALENDAR_KIND_LABELS.get(m.kind, m.kind)}
     column_formatters_export = {"kind": lambda v, c, m, n: vocab.CALENDAR_KIND_LABELS.get(m.kind, m.kind)}
     column_filters = [FilterEqual(CalendarDay.kind, "Loại", options=vocab.CALENDAR_KINDS)]
@@ -428,7 +401,7 @@ def _visit_cell(view, context, model, name):
 
 def _due_cell(view, context, model, name):
     late = model.status == vocab.FOLLOWUP_OPEN and model.due_date < today_local()
-    return Markup('<span class="{}">{}</span>').format("overdue" if late else "", _date(model.due_date))
+    return Markup('<span class="{}">{}</span>').format("overdue" if late else "", format_day(model.due_date))
 
 
 class FollowUpView(FieldModelView):
@@ -497,7 +470,7 @@ class ReviewMeetingView(FieldModelView):
                      "attendees": "Thành phần dự", "notes": "Nội dung rút kinh nghiệm"}
     column_sortable_list = [("department", Department.name), "year", "quarter", "meeting_date"]
     column_default_sort = [(ReviewMeeting.meeting_date, True)]
-    column_formatters = {"meeting_date": lambda v, c, m, n: _date(m.meeting_date)}
+    column_formatters = {"meeting_date": lambda v, c, m, n: format_day(m.meeting_date)}
     column_filters = [LiveFilterEqual(ReviewMeeting.department, "Phòng", options=_department_options),
                       FilterEqual(ReviewMeeting.quarter, "Quý", options=[(str(q),
                                                                           f"Quý {q}") for q in range(1, 5)])]
@@ -527,7 +500,7 @@ class ReviewMeetingView(FieldModelView):
                  .order_by(Visit.start_date.desc()).limit(400))
         return [(v.id, f"{v.start_date:%d/%m/%Y} - {v.title}") for v in self.scope.restrict(query)]
 
-    def _prepare(self, form, obj=None):
+    def prepare_form(self, form, obj=None):
         options = _department_options()
         if not self.scope.sees_all:
             options = [o for o in options if o[0] in self.scope.department_ids]
@@ -542,12 +515,6 @@ class ReviewMeetingView(FieldModelView):
             form.year.data, form.meeting_date.data = today.year, today
             form.quarter.data = (today.month - 1) // 3 + 1
         return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._prepare(super().edit_form(obj), obj)
 
     def on_model_change(self, form, model, is_created):
         if not self.scope.sees_all and model.department_id not in self.scope.department_ids:

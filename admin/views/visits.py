@@ -21,6 +21,7 @@ from admin.auth import is_safe_next
 from cms import audit
 from cms.accounts import User
 from cms.db import database
+from cms.timeutil import format_day
 from visits import joint, vocab
 from visits.attachments import (
     ACCEPTED_TEXT,
@@ -80,40 +81,41 @@ from .visit_base import DateTextField, FieldModelView, MultiCheckboxField, Visit
 
 # --- filters ---------------------------------------------------------------------------------------
 
-class LocalityFilter(BasePeeweeFilter):
+class _PickedIdFilter(BasePeeweeFilter):
+    """A filter by the id of a record picked from `choices()`, a list read per request."""
+
+    choices = None
+
+    def operation(self):
+        return "là"
+
+    def validate(self, value):
+        return str(value).isdigit()
+
+    def get_options(self, view):
+        return self.choices() if has_request_context() else None
+
+
+class LocalityFilter(_PickedIdFilter):
     """Visits to a locality or any unit under it."""
+
+    choices = staticmethod(locality_choices)
 
     def apply(self, query, value):
         ids = Locality.subtree_ids(int(value))
         return query.where(Visit.id.in_(VisitLocality.select(VisitLocality.visit)
                                         .where(VisitLocality.locality.in_(ids))))
 
-    def operation(self):
-        return "là"
 
-    def validate(self, value):
-        return str(value).isdigit()
-
-    def get_options(self, view):
-        return locality_choices() if has_request_context() else None
-
-
-class OfficialFilter(BasePeeweeFilter):
+class OfficialFilter(_PickedIdFilter):
     """Visits an official leads or takes part in."""
+
+    choices = staticmethod(official_choices)
 
     def apply(self, query, value):
         official = int(value)
         return query.where((Visit.lead == official) | Visit.id.in_(
             VisitParticipant.select(VisitParticipant.visit).where(VisitParticipant.official == official)))
-
-    def operation(self):
-        return "là"
-
-    def validate(self, value):
-        return str(value).isdigit()
-
-    def get_options(self, view):
-        return official_choices() if has_request_context() else None
 
 
 class TopicFilter(BasePeeweeFilter):
@@ -143,10 +145,6 @@ def _title_cell(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(url_for(".details_view", id=model.id), model.title)
 
 
-def _date(value):
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 class VisitView(FieldModelView):
     area = "visit"
     audit_type = "visit"
@@ -169,8 +167,8 @@ class VisitView(FieldModelView):
     column_searchable_list = [VisitSearchText.text]  # joined only when searching
     column_formatters = {
         "state": _state_cell, "title": _title_cell,
-        "start_date": lambda v, c, m, n: _date(m.start_date),
-        "end_date": lambda v, c, m, n: _date(m.end_date),
+        "start_date": lambda v, c, m, n: format_day(m.start_date),
+        "end_date": lambda v, c, m, n: format_day(m.end_date),
         "main_topic": lambda v, c, m, n: vocab.TOPIC_LABELS.get(m.main_topic, m.main_topic),
         "locality_names": lambda v, c, m, n: getattr(m, "locality_names", ""),
     }
@@ -255,7 +253,7 @@ class VisitView(FieldModelView):
         return None
 
     # --- forms ----------------------------------------------------------------------------------------
-    def _prepare(self, form, visit=None):
+    def prepare_form(self, form, visit=None):
         scope = self.scope
         form.lead.choices = official_choices(scope, only_own_departments=True)
         if visit is not None and visit.lead_id not in {c[0] for c in form.lead.choices}:
@@ -273,12 +271,6 @@ class VisitView(FieldModelView):
             else:
                 fill_relations(form, visit)
         return form
-
-    def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._prepare(super().edit_form(obj), obj)
 
     def on_model_change(self, form, model, is_created):
         validate_plan(form, model)
@@ -345,7 +337,7 @@ class VisitView(FieldModelView):
             "reason": TextAreaField("Lý do điều chỉnh (bắt buộc)",
                                     validators=[DataRequired("Cần ghi lý do điều chỉnh."),
                                                 Length(max=2000)])})
-        form = self._prepare(form_class(get_form_data(), obj=visit), visit)
+        form = self.prepare_form(form_class(get_form_data(), obj=visit), visit)
         if request.method == "POST" and form.validate():
             def apply_change():
                 form.populate_obj(visit)
@@ -519,7 +511,7 @@ class VisitView(FieldModelView):
                                        description=form.description.data, due_date=form.due_date.data,
                                        official=form.official.data or None)
                 audit.record("create", "visit_follow_up", item, {"đợt": f"#{visit.id}",
-                                                                 "hạn": item.due_date.strftime("%d/%m/%Y")})
+                                                                 "hạn": format_day(item.due_date)})
                 refresh_search_text(visit.id)
             flash("Đã thêm việc cần theo dõi.", "success")
         else:

@@ -197,14 +197,27 @@ def test_the_publish_button_after_setting_a_time_in_the_editor_schedules_it(staf
     assert_scheduled(client, editor, article, clock, when)
 
 
-def test_a_malformed_publish_time_is_refused_in_vietnamese(staff_article, client_as):
+# 01/01/0001 00:00 reads as a date-time but has no UTC form (Vietnam is 7 hours ahead).
+@pytest.mark.parametrize("typed", ["31/02/2025 25:00", "01/01/0001 00:00"])
+def test_a_malformed_publish_time_is_refused_in_vietnamese(staff_article, client_as, typed):
     article = staff_article(PENDING)
     editor = client_as("editor")
-    response = step(editor, article, "publish", published_at="31/02/2025 25:00")
+    response = step(editor, article, "publish", published_at=typed)
     assert response.status_code == 302
     assert Article.get_by_id(article.id).status == PENDING
     assert WorkflowEvent.select().count() == 0
     assert "Ngày giờ không hợp lệ" in text_of(editor.get(location(response)))
+
+
+def test_a_time_before_the_first_utc_moment_is_refused_by_the_article_form(staff_article, client_as):
+    article = staff_article(PENDING)
+    editor = client_as("editor")
+    response = editor.post(f"/admin/article/edit/?id={article.id}", data=article_form(
+        article.category_id, "Tiêu đề mới", body=article.body, expected_version=article.version,
+        published_at="01/01/0001 00:00", csrf_token=admin_token(editor)))
+    assert response.status_code == 200
+    assert "Ngày giờ không hợp lệ" in text_of(response)
+    assert Article.get_by_id(article.id).title == article.title
 
 
 def test_unpublishing_takes_the_article_off_the_public_site(staff_article, client_as, client):

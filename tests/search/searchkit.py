@@ -141,7 +141,8 @@ class Site:
         return self.client.get(url, **options)
 
     def api(self, q, **params):
-        """The /api/search JSON for q, checked for status 200 and DESIGN.md's shape."""
+        """The /api/search JSON for q, checked for status 200 and the shape README.md gives
+        ("Public URLs")."""
         response = self.get("/api/search", query_string={"q": q, **params})
         assert response.status_code == 200, (q, params, response.status_code)
         data = response.get_json()

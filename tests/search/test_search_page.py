@@ -1,4 +1,4 @@
-"""/tim-kiem as a reader sees it, and /api/search as DESIGN.md gives it.
+"""/tim-kiem as a reader sees it, and /api/search as README.md ("Public URLs") gives it.
 
 These tests only read, so the module arranges one site (searchkit.Site) for all of them. Each group
 of articles uses words of its own, so the groups do not show up in each other's results.
