@@ -16,17 +16,15 @@ adds "fu_<its status>"), `date`/`date_to` (the visit's first and last day; a fol
 None of these documents ever goes to the public index: `load` answers for "internal" only, and
 search_index.sync refuses any kind the public schema does not allow (schema.ALLOWED_KINDS).
 
-`enqueue_visits(ids)` records outbox rows for every document of these visits; the models and the
-workflow call it in the transaction of each change (see visits.models).
+visits.models.enqueue_visits(ids) records outbox rows for every document of these visits; the models
+and the workflow call it in the transaction of each change.
 """
 
 import hashlib
 from datetime import date, datetime, time
 
-from cms.models import IndexTask, enqueue_index
-
 from . import vocab
-from .models import FollowUp, Locality, Official, Visit, VisitLocality, VisitParticipant, VisitReport
+from .models import FollowUp, Locality, Visit, VisitReport
 from .presenters import load_bundles
 
 KINDS = ("visit", "report", "followup")
@@ -34,53 +32,6 @@ KIND_LABELS = {"article": "Bài viết", "visit": "Đợt đi cơ sở", "report
                "followup": "Việc cần theo dõi"}
 INDEX_NAME = "internal"  # the only index these sources feed
 BATCH = 500
-
-
-# --- the outbox --------------------------------------------------------------------------------------
-
-def follow_up_ids(visit_ids):
-    visit_ids = list(visit_ids)
-    ids = []
-    for start in range(0, len(visit_ids), BATCH):
-        ids += [fid for (fid,) in FollowUp.select(FollowUp.id)
-                .where(FollowUp.visit.in_(visit_ids[start:start + BATCH])).tuples()]
-    return ids
-
-
-def enqueue_visits(visit_ids, action=IndexTask.UPSERT):
-    """Outbox rows for the visit, report and follow-up documents of these visits (call inside the
-    transaction of the change; a deleted document is one whose source row is gone when applied)."""
-    visit_ids = sorted({int(v) for v in visit_ids if v is not None})
-    if not visit_ids:
-        return
-    enqueue_index("visit", visit_ids, action=action)
-    enqueue_index("report", visit_ids, action=action)
-    items = follow_up_ids(visit_ids)
-    if items:
-        enqueue_index("followup", items, action=action)
-
-
-def visits_of_officials(official_ids):
-    """Ids of the visits these officials lead or take part in."""
-    official_ids = list(official_ids)
-    led = Visit.select(Visit.id).where(Visit.lead.in_(official_ids))
-    joined = (VisitParticipant.select(VisitParticipant.visit)
-              .where(VisitParticipant.official.in_(official_ids)))
-    return sorted({vid for (vid,) in (led | joined).tuples()})
-
-
-def visits_of_localities(locality_ids):
-    return sorted({vid for (vid,) in VisitLocality.select(VisitLocality.visit)
-                   .where(VisitLocality.locality.in_(list(locality_ids))).tuples()})
-
-
-def visits_of_department(department_id):
-    """Visits whose plan is the department's or in which one of its officials takes part."""
-    own = Visit.select(Visit.id).where(Visit.department == department_id)
-    joined = (VisitParticipant.select(VisitParticipant.visit)
-              .join(Official, on=(VisitParticipant.official == Official.id))
-              .where(Official.department == department_id))
-    return sorted({vid for (vid,) in (own | joined).tuples()})
 
 
 # --- documents -------------------------------------------------------------------------------------
