@@ -104,11 +104,10 @@ def related_lists_command(procs):
 
 
 def _compute_related_lists(ids, batch=200):
-    from search_index import public_search
-
     from .public import related_text
+    from .search_port import search_service
 
-    search = public_search(catch_up=False)
+    search = search_service().public_search(catch_up=False)
     with database.connection_context():
         for start in range(0, len(ids), batch):
             articles = Article.select(Article.id, Article.title, Article.lead, Article.body_html,

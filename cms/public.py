@@ -3,14 +3,13 @@
 from flask import Blueprint, abort, current_app, g, redirect, render_template, send_from_directory, url_for
 from peewee import SQL
 
-from search_index import IndexUnavailable, public_search
-
 from .caching import cached_page
 from .config import uploads_dir
 from .db import database
 from .markup import html_to_text
 from .models import Article, ArticleTag, Category, SlugHistory, Tag
 from .pagination import Page
+from .search_port import IndexUnavailable, search_service
 from .site import category_tree, latest_in_category
 from .timeutil import utcnow
 
@@ -110,8 +109,8 @@ def related_text(article):
 def _related(article):
     """Up to 5 public articles most alike in content (lists kept by the public search)."""
     try:
-        ids = public_search(catch_up=False).related(article.id, article.updated_at.isoformat(),
-                                                    lambda: related_text(article))
+        ids = search_service().public_search(catch_up=False).related(
+            article.id, article.updated_at.isoformat(), lambda: related_text(article))
     except IndexUnavailable:
         return []  # search being down must not take the article page with it
     except Exception:  # nor any failure inside Whoosh (one assertion was seen under load)
