@@ -24,6 +24,9 @@ def _category_paths():
     return paths
 
 
+RELATED_HTML_CHARS = 4000
+
+
 class ArticleSource:
     doc_type = "article"
 
@@ -51,7 +54,7 @@ class ArticleSource:
                 "title": article.title,
                 "body": body,
                 "categories": " ".join(str(cid) for cid in category_ids),
-                "stamp": article.updated_at.isoformat(),
+                "stamp": self.stamp(article),
             }
             internal = dict(common, status=article.status, owner=str(article.owner_id or ""),
                             date=article.published_at or article.created_at)
@@ -67,3 +70,32 @@ class ArticleSource:
         if index_name == "public":
             query = query.where((Article.status == Article.PUBLISHED) & Article.published_at.is_null(False))
         return {f"article:{aid}": updated.isoformat() for aid, updated in query.tuples()}
+
+    @staticmethod
+    def stamp(article):
+        """An article's last change, as its documents and its related list are keyed."""
+        return article.updated_at.isoformat()
+
+    # --- what related lists read (search_index.related) ------------------------------------------------
+    @staticmethod
+    def related_text(article):
+        """What an article's related list is computed from: its title, lead and opening (the opening
+        says what an article is about, and reading all of it costs time)."""
+        opening = html_to_text(article.body_html[:RELATED_HTML_CHARS])
+        return " ".join([article.title, article.lead, opening])
+
+    @staticmethod
+    def related_rows(ids):
+        """The articles of these ids with what related_text and stamp read."""
+        return Article.select(Article.id, Article.title, Article.lead, Article.body_html,
+                              Article.updated_at).where(Article.id.in_(list(ids)))
+
+    @staticmethod
+    def public_ids():
+        return [article_id for (article_id,) in Article.public().select(Article.id).tuples()]
+
+    @staticmethod
+    def listed(ids):
+        """The articles of these ids a list may show now (public), in the order of `ids`; one query."""
+        by_id = {a.id: a for a in Article.listed().where(Article.id.in_(ids))}
+        return [by_id[i] for i in ids if i in by_id]

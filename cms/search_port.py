@@ -36,7 +36,8 @@ class SearchPort(Protocol):
 
     def related_articles(self, article):
         """'Bài viết liên quan': up to a few public articles most alike in content, best first
-        (lists kept across requests and workers; see search_index.related)."""
+        (lists kept across requests and workers; see search_index.related). Never raises for the
+        index: without it, there are none."""
 
     def rebuild_everything(self):
         """Rebuild every index from the database and forget everything derived from the old ones

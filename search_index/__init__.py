@@ -16,6 +16,7 @@ from cms.search_port import IndexUnavailable, search_service
 from . import snippets
 from .internal import InternalSearch
 from .public import PublicSearch
+from .related import RelatedArticles
 from .store import IndexStore
 
 INDEX_NAMES = ("public", "internal")
@@ -33,6 +34,7 @@ class SearchService:
         self.stores = {name: IndexStore(base_dir, name) for name in INDEX_NAMES}
         self.public = PublicSearch(self.stores["public"], derived_dir=Path(base_dir) / "derived-public")
         self.internal = InternalSearch(self.stores["internal"])
+        self.related = RelatedArticles(self.public, self.sources.get("article"))
 
     def catch_up(self):
         """Apply pending outbox rows to every index this process can write now (never raises)."""
@@ -84,6 +86,9 @@ class SearchService:
     @staticmethod
     def make_snippet(text, words):
         return snippets.make_snippet(text, words)
+
+    def related_articles(self, article):
+        return self.related.articles(article)
 
     def rebuild_everything(self):
         """Every index built again from the database (the caller holds a connection), and what was
