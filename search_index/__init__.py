@@ -17,9 +17,24 @@ from . import snippets
 from .internal import InternalSearch
 from .public import PublicSearch
 from .related import RelatedArticles
+from .schema import SCHEMAS
 from .store import IndexStore
 
 INDEX_NAMES = ("public", "internal")
+
+
+def check_fields(sources):
+    """Every field a source declares exists in the schema of the index it feeds (a document's other
+    fields would be dropped without a word): a new kind with a field the schema lacks fails here,
+    when the app starts."""
+    schema_fields = {name: set(schema().names()) for name, schema in SCHEMAS.items()}
+    for kind, source in sources.items():
+        for index_name, names in source.fields.items():
+            if index_name not in schema_fields:
+                raise ValueError(f"search source {kind!r} feeds an unknown index {index_name!r}")
+            missing = sorted(set(names) - schema_fields[index_name])
+            if missing:
+                raise ValueError(f"search source {kind!r}: no field {missing} in the {index_name} index")
 
 
 class SearchService:
@@ -31,9 +46,10 @@ class SearchService:
 
     def __init__(self, base_dir, sources):
         self.sources = {source.doc_type: source for source in sources}
+        check_fields(self.sources)
         self.stores = {name: IndexStore(base_dir, name) for name in INDEX_NAMES}
         self.public = PublicSearch(self.stores["public"], derived_dir=Path(base_dir) / "derived-public")
-        self.internal = InternalSearch(self.stores["internal"])
+        self.internal = InternalSearch(self.stores["internal"], self.sources)
         self.related = RelatedArticles(self.public, self.sources.get("article"))
 
     def catch_up(self):
