@@ -1,10 +1,9 @@
-"""Which rule each back-office endpoint needs, and the rules of articles row by row. The roles and
-the table of what each may do live in the core (cms.roles)."""
+"""Which rule each back-office endpoint needs, and who may edit an article. The roles and the table of
+what each may do live in the core (cms.roles), and so does who sees which article (cms.article_access)."""
 
 from flask import abort
 from flask_login import current_user
 
-from cms.models import Article
 from cms.roles import ADMIN, EDITOR, STAFF, can, role_of
 
 # Areas whose STAFF means field staff (an account linked to an official): checked through
@@ -79,22 +78,6 @@ def rule_for(endpoint, area=None):
 def require(area, operation):
     if not can(area, operation):
         abort(403)
-
-
-def article_visible_to(article, user=None):
-    """Staff see the articles they created; everyone else in the back office sees all."""
-    user = user or current_user
-    if role_of(user) != STAFF:
-        return can("article", "read", user)
-    return article.owner_id == user.id
-
-
-def visible_articles(query, user=None):
-    """`query` (of Article) narrowed by the same rule, for lists and searches."""
-    user = user or current_user
-    if role_of(user) == STAFF:
-        return query.where(Article.owner_id == user.id)
-    return query if can("article", "read", user) else query.where(Article.id < 0)
 
 
 def can_edit_article(article, user=None):

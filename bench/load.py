@@ -88,8 +88,9 @@ BIN = Path(sys.executable).parent
 INDEX_INPUTS = [ROOT / "search_index" / name for name in ("analysis.py", "schema.py", "store.py", "sync.py")]
 INDEX_INPUTS += [ROOT / "cms" / name for name in ("search_documents.py", "markup.py", "text.py")]
 INDEX_INPUTS += [ROOT / "bench" / "generate.py"]  # the text of the site (the seed picks the rest)
-# What computes the related lists (bench/out/load-related-<key>/ holds them for a site and index).
-RELATED_INPUTS = [ROOT / "search_index" / "public.py", ROOT / "cms" / "public.py"]
+# What computes the related lists (bench/out/load-related-<key>/ holds them for a site and index):
+# the algorithm, and the article text it reads.
+RELATED_INPUTS = [ROOT / "search_index" / "related.py", ROOT / "cms" / "search_documents.py"]
 
 PROFILES = ["home", "category", "article", "search", "feed", "mixed", "article-cold"]
 TARGET_PROFILES = ["home", "category", "article", "search", "feed", "mixed"]

@@ -38,6 +38,7 @@ from flask.cli import with_appcontext
 
 from .config import uploads_dir
 from .db import database
+from .search_port import search_service
 
 FORMAT = "board-cms-backup"
 FORMAT_VERSION = 1
@@ -343,8 +344,6 @@ def _restore_uploads(folder, manifest, uploads):
 
 def restore_backup(app, path, force=False, echo=print):
     """Bring a backup back into the configured database and data dir, then rebuild the indexes."""
-    from search_index.sync import rebuild
-
     from .migrations import MIGRATIONS, migrate
 
     path = Path(path)
@@ -391,12 +390,10 @@ def restore_backup(app, path, force=False, echo=print):
         echo("Đã áp dụng thêm các bước cập nhật cấu trúc: " + ", ".join(applied))
     if kept_aside:
         echo(f"Thư mục tải lên cũ được giữ lại ở {kept_aside}.")
-    service = app.extensions.get("search")
-    if service is not None:
+    if "search" in app.extensions:  # the indexes (and what was derived from them) follow the database
         with database.connection_context():
-            for name, store in service.stores.items():
-                echo(f"Chỉ mục {name}: dựng lại {rebuild(store, service.sources)} tài liệu.")
-        service.public.forget_derived()  # related lists name articles by id: of another database
+            for name, count in search_service(app).rebuild_everything().items():
+                echo(f"Chỉ mục {name}: dựng lại {count} tài liệu.")
     if "page_cache" in app.extensions:  # pages rendered from the database that was replaced
         app.extensions["page_cache"].clear()
     return manifest

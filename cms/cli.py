@@ -69,60 +69,11 @@ def import_content_command(path):
         raise SystemExit(1)
 
 
-@click.command("related-lists")
-@with_appcontext
-@click.option("--procs", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Processes computing lists at once.")
-def related_lists_command(procs):
-    """Compute the missing "Bài viết liên quan" lists of every public article.
-
-    Article pages compute a missing list on first view (about 15 ms); after an import or a
-    reindex of a large site, this fills them all at once. Lists already stored are kept."""
-    import os
-    import time
-
-    with database.connection_context():
-        ids = [article_id for (article_id,) in Article.public().select(Article.id).tuples()]
-    started = time.perf_counter()
-    children = []
-    for share in range(1, procs):  # the other shares in forked processes
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                _compute_related_lists(ids[share::procs])
-                status = 0
-            finally:
-                os._exit(status)
-        children.append(pid)
-    _compute_related_lists(ids[0::procs])
-    failed = sum(1 for pid in children if os.waitpid(pid, 0)[1] != 0)
-    if failed:
-        raise click.ClickException(f"{failed} tiến trình tính danh sách bài liên quan bị lỗi.")
-    click.echo(f"Đã có danh sách bài viết liên quan của {len(ids)} bài "
-               f"({time.perf_counter() - started:.1f} giây).")
-
-
-def _compute_related_lists(ids, batch=200):
-    from search_index import public_search
-
-    from .public import related_text
-
-    search = public_search(catch_up=False)
-    with database.connection_context():
-        for start in range(0, len(ids), batch):
-            articles = Article.select(Article.id, Article.title, Article.lead, Article.body_html,
-                                      Article.updated_at).where(Article.id.in_(ids[start:start + batch]))
-            for article in articles:
-                search.related(article.id, article.updated_at.isoformat(),
-                               lambda article=article: related_text(article))
-
-
 def add_demo_loader(app, loader):
     """Register `loader()` (returns a one-line summary) to run in `load-demo` after the articles."""
     app.extensions.setdefault("demo_loaders", []).append(loader)
 
 
 def init_app(app):
-    for command in (init_db_command, load_demo_command, import_content_command, related_lists_command):
+    for command in (init_db_command, load_demo_command, import_content_command):
         app.cli.add_command(command)

@@ -3,14 +3,12 @@
 from flask import Blueprint, abort, current_app, g, redirect, render_template, send_from_directory, url_for
 from peewee import SQL
 
-from search_index import IndexUnavailable, public_search
-
 from .caching import cached_page
 from .config import uploads_dir
 from .db import database
-from .markup import html_to_text
 from .models import Article, ArticleTag, Category, SlugHistory, Tag
 from .pagination import Page
+from .search_port import search_service
 from .site import category_tree, latest_in_category
 from .timeutil import utcnow
 
@@ -18,7 +16,6 @@ bp = Blueprint("public", __name__)
 
 HOME_FEATURED = 5
 HOME_PER_CATEGORY = 5
-RELATED_COUNT = 5
 
 
 def _latest_per_category(category_ids, limit):
@@ -97,30 +94,9 @@ def _same_category(article, count):
     return [other for other in latest if other.id != article.id][:count]
 
 
-RELATED_HTML_CHARS = 4000
-
-
-def related_text(article):
-    """What an article's related list is computed from: its title, lead and opening (the opening
-    says what an article is about, and reading all of it costs time)."""
-    opening = html_to_text(article.body_html[:RELATED_HTML_CHARS])
-    return " ".join([article.title, article.lead, opening])
-
-
 def _related(article):
-    """Up to 5 public articles most alike in content (lists kept by the public search)."""
-    try:
-        ids = public_search(catch_up=False).related(article.id, article.updated_at.isoformat(),
-                                                    lambda: related_text(article))
-    except IndexUnavailable:
-        return []  # search being down must not take the article page with it
-    except Exception:  # nor any failure inside Whoosh (one assertion was seen under load)
-        current_app.logger.exception("related articles unavailable")
-        return []
-    if not ids:
-        return []
-    by_id = {a.id: a for a in Article.listed().where(Article.id.in_(ids))}
-    return [by_id[i] for i in ids if i in by_id][:RELATED_COUNT]
+    """'Bài viết liên quan': chosen by the search service (search_index.related)."""
+    return search_service().related_articles(article)
 
 
 @bp.route("/the/<slug>")

@@ -46,8 +46,8 @@ RULES = {
     "visit_meeting": {"read": {ADMIN, LEADER, STAFF}, "create": {ADMIN, LEADER, STAFF},
                       "edit": {ADMIN, LEADER, STAFF}, "delete": {ADMIN, LEADER}},
     "visit_dashboard": {"read": {ADMIN, LEADER, STAFF}, "create": set(), "edit": set(), "delete": set()},
-    # Staff search (/admin/tim-kiem/): every back-office role; what each finds is decided by
-    # admin.views.staff_search.staff_visibility (editors: articles; records only for field staff).
+    # Staff search (/admin/tim-kiem/): every back-office role; what each finds is each kind's own rule
+    # (admin.search_access: articles as in the back office; records only for field staff).
     "staff_search": {"read": ALL_ROLES, "create": set(), "edit": set(), "delete": set()},
     # Departments, officials, localities, assignments, holidays: read by field staff, kept by leaders.
     # Linking a login account to an official hands that account a department's records: admins only

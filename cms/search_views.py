@@ -2,12 +2,10 @@
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
-from search_index import IndexUnavailable, public_index_is_current, public_index_state, public_search
-from search_index.snippets import make_snippet
-
 from .caching import cached_page
 from .markup import html_to_text
 from .models import Article
+from .search_port import IndexUnavailable, search_service
 from .site import category_tree
 from .timeutil import isoformat_local, to_local, utcnow
 
@@ -32,7 +30,7 @@ def _run_search(per_page):
     category = category_tree().by_slug.get(request.args.get("chuyen-muc", ""))
     year = request.args.get("nam", type=int)
     try:
-        found = public_search().search(text, page=page, per_page=per_page,
+        found = search_service().public_search().search(text, page=page, per_page=per_page,
                                        category_id=category.id if category else None,
                                        year=year, sort=sort, now=utcnow())
     except IndexUnavailable:
@@ -43,7 +41,7 @@ def _run_search(per_page):
         current_app.logger.exception("public search index damaged")
         g.page_not_cacheable = True
         return None, [], "unavailable"
-    if not public_index_is_current():  # another process holds the writer: results may lag
+    if not search_service().public_index_is_current():  # another process holds the writer: results may lag
         g.page_not_cacheable = True
     # The index gives ids; the database decides what is public right now, and in what order.
     by_id = {a.id: a for a in Article.public().where(Article.id.in_(found.ids))} if found.ids else {}
@@ -52,10 +50,15 @@ def _run_search(per_page):
 
 
 def _snippet(article, terms):
-    return make_snippet(" ".join([article.lead, html_to_text(article.body_html)]), terms)
+    return search_service().make_snippet(" ".join([article.lead, html_to_text(article.body_html)]), terms)
 
 
 SEARCH_ARGS = ("q", "page", "sort", "chuyen-muc", "nam")
+
+
+def public_index_state(app):
+    """What a cached result page depends on besides the site: the public index's state."""
+    return search_service(app).public_index_state()
 
 
 @bp.route("/tim-kiem")

@@ -1,5 +1,6 @@
-"""`flask --app app reindex` and `index-check [--fix]`."""
+"""`flask --app app reindex`, `index-check [--fix]` and `related-lists`."""
 
+import os
 import time
 from datetime import timedelta
 
@@ -69,6 +70,43 @@ def index_check_command(fix):
         raise SystemExit(1)
 
 
+@click.command("related-lists")
+@with_appcontext
+@click.option("--procs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes computing lists at once.")
+def related_lists_command(procs):
+    """Compute the missing "Bài viết liên quan" lists of every public article.
+
+    Article pages compute a missing list on first view (about 15 ms); after an import or a
+    reindex of a large site, this fills them all at once. Lists already stored are kept."""
+    related = current_app.extensions["search"].related
+    with database.connection_context():
+        ids = related.source.public_ids()
+    started = time.perf_counter()
+    children = []
+    for share in range(1, procs):  # the other shares in forked processes
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                _fill(related, ids[share::procs])
+                status = 0
+            finally:
+                os._exit(status)
+        children.append(pid)
+    _fill(related, ids[0::procs])
+    failed = sum(1 for pid in children if os.waitpid(pid, 0)[1] != 0)
+    if failed:
+        raise click.ClickException(f"{failed} tiến trình tính danh sách bài liên quan bị lỗi.")
+    click.echo(f"Đã có danh sách bài viết liên quan của {len(ids)} bài "
+               f"({time.perf_counter() - started:.1f} giây).")
+
+
+def _fill(related, ids):
+    with database.connection_context():
+        related.fill(ids)
+
+
 def init_app(app):
-    app.cli.add_command(reindex_command)
-    app.cli.add_command(index_check_command)
+    for command in (reindex_command, index_check_command, related_lists_command):
+        app.cli.add_command(command)

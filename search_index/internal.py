@@ -1,8 +1,10 @@
-"""Search over the internal index (visits, reports, follow-ups and all articles), for staff only.
+"""Search over the internal index (every registered kind: articles, visits, reports, follow-ups), for
+staff only.
 
-The caller (the back office) says what the user may see as a `Visibility`; this module turns it
-into a filter applied inside the search, so results, counts and snippets never include anything
-else. Only back-office code imports this module; the public site never does.
+The caller (the back office) says what the user may see as a restriction, {kind: grant}, each kind's
+grant given by its source (cms.search_sources); restriction_query turns it into a filter applied
+inside the search, so results, counts and snippets never include anything else. Only back-office
+code imports this module; the public site never does.
 """
 
 from contextlib import nullcontext
@@ -15,37 +17,24 @@ from .public import SearchPage, _doc_id, count_matches, restricted
 from .query import Or
 
 
-@dataclass
-class Visibility:
-    """What one user may find. `everything` for leaders and admins; otherwise the union of:
-    articles (all, or only `own_articles_of`), and records of `departments` or involving `officials`."""
+def restriction_query(restriction, kinds):
+    """The one translation of what a user may find into a Whoosh query.
 
-    everything: bool = False
-    all_articles: bool = False
-    own_articles_of: int | None = None
-    record_kinds: tuple = ()
-    departments: list = field(default_factory=list)
-    officials: list = field(default_factory=list)
-    owner: int | None = None
-
-    def as_query(self):
-        if self.everything:
-            return None
-        allowed = []
-        if self.all_articles:
-            allowed.append(wq.Term("kind", "article"))
-        elif self.own_articles_of is not None:
-            owner = wq.Term("owner", str(self.own_articles_of))
-            allowed.append(wq.And([wq.Term("kind", "article"), owner]))
-        if self.record_kinds:
-            mine = [wq.Term("department", str(d)) for d in self.departments]
-            mine += [wq.Term("officials", str(o)) for o in self.officials]
-            if self.owner is not None:
-                mine.append(wq.Term("owner", str(self.owner)))
-            if mine:
-                kinds = Or([wq.Term("kind", k) for k in self.record_kinds])
-                allowed.append(wq.And([kinds, Or(mine)]))
-        return Or(allowed) if allowed else wq.NullQuery
+    `restriction` is plain data, {kind: grant}: a grant has `everything` (every document of that
+    kind) or `facts` ({field: values}: a document of that kind carrying any of them); a kind without
+    a grant, or with an empty one, gives nothing. None (no restriction at all) when every one of the
+    index's `kinds` is granted entirely."""
+    if all(kind in restriction and restriction[kind].everything for kind in kinds):
+        return None
+    allowed = []
+    for kind, grant in restriction.items():
+        if grant.everything:
+            allowed.append(wq.Term("kind", kind))
+            continue
+        carried = [wq.Term(name, str(value)) for name, values in grant.facts.items() for value in values]
+        if carried:
+            allowed.append(wq.And([wq.Term("kind", kind), Or(carried)]))
+    return Or(allowed) if allowed else wq.NullQuery
 
 
 @dataclass
@@ -59,7 +48,8 @@ class Filters:
     date_from: object = None
     date_to: object = None
 
-    def as_queries(self):
+    def as_queries(self, one_date_kinds=("article",)):
+        """`one_date_kinds`: the kinds whose documents have a date but no date_to."""
         parts = []
         for name, values in (("kind", self.kinds), ("localities", self.localities),
                              ("officials", self.officials), ("department", self.departments),
@@ -67,18 +57,24 @@ class Filters:
             if values:
                 parts.append(Or([wq.Term(name, str(value)) for value in values]))
         # A date range finds what overlaps it: a visit from its first to its last day (date..date_to),
-        # an article or a follow-up on its one date.
+        # a follow-up on its due date (date = date_to), an article on its one date.
         if self.date_to:
             parts.append(wq.DateRange("date", None, self.date_to))
         if self.date_from:
-            article_after = wq.And([wq.Term("kind", "article"), wq.DateRange("date", self.date_from, None)])
-            parts.append(Or([wq.DateRange("date_to", self.date_from, None), article_after]))
+            one_date_after = [wq.And([wq.Term("kind", kind), wq.DateRange("date", self.date_from, None)])
+                              for kind in one_date_kinds]
+            parts.append(Or([wq.DateRange("date_to", self.date_from, None), *one_date_after]))
         return parts
 
 
 class InternalSearch:
-    def __init__(self, store):
+    def __init__(self, store, sources):
+        """`sources`: {kind: source}; the kinds whose `fields` name this index are what it holds."""
         self._store = store
+        fields = {kind: source.fields["internal"] for kind, source in sources.items()
+                  if "internal" in source.fields}
+        self.kinds = tuple(fields)
+        self._one_date_kinds = tuple(kind for kind, names in fields.items() if "date_to" not in names)
 
     def _searcher(self):
         """The store's shared per-thread searcher when it offers one (not to be closed), else a new one."""
@@ -87,13 +83,14 @@ class InternalSearch:
             return nullcontext(shared())
         return self._store.index().searcher()
 
-    def search(self, text, visibility, filters=None, page=1, per_page=20, sort="relevance"):
-        """A page of keys ("visit:12", "article:3") the user may see, best first."""
+    def search(self, text, restriction, filters=None, page=1, per_page=20, sort="relevance"):
+        """A page of keys ("visit:12", "article:3") of what `restriction` lets the user find (see
+        restriction_query), best first."""
         parsed = user_query.parse(text)
         result = SearchPage(query=user_query.clean_input(text), page=page, per_page=per_page,
                             terms=user_query.highlight_terms(parsed))
-        restrictions = (filters or Filters()).as_queries()
-        allowed = visibility.as_query()
+        restrictions = (filters or Filters()).as_queries(self._one_date_kinds)
+        allowed = restriction_query(restriction, self.kinds)
         if allowed is not None:
             restrictions.append(allowed)
         main = user_query.build(parsed) if not parsed.empty else wq.Every()
@@ -111,7 +108,7 @@ class InternalSearch:
                 result.ids = [hit["key"] for hit in hits]
         return result
 
-    def article_ids(self, text, visibility, limit=1000):
+    def article_ids(self, text, restriction, limit=1000):
         """Ids of articles matching `text` (the admin list's search box), best first."""
-        found = self.search(text, visibility, Filters(kinds=["article"]), per_page=limit)
+        found = self.search(text, restriction, Filters(kinds=["article"]), per_page=limit)
         return [_doc_id(key) for key in found.ids]

@@ -18,15 +18,10 @@ from cms.timeutil import utcnow
 
 from . import query as user_query
 from .analysis import folded_form, has_diacritics
-from .query import Or
 from .store import IndexUnavailable
 
-RELATED_MAX_AGE = 7 * 24 * 3600  # a list is computed again after this (new articles join it)
 MATCHES_MAX_AGE = 24 * 3600  # keyed by the index's state: a change makes new keys, old ones age out
 DERIVED_STORE_BYTES = 256 * 1024 * 1024
-RELATED_MAX_SHARE = 0.03  # key words in more of the documents than this are left out...
-RELATED_TEXT_CHARS = 2000  # an article's opening says what it is about; the rest costs time
-RELATED_MIN_CEILING = 50  # ...counted from this many: a small site keeps every word (and is cheap)
 
 
 @dataclass
@@ -158,8 +153,8 @@ class PublicSearch:
     def __init__(self, store, derived_dir=None):
         self._store = store
         # What searches derive from the index, shared by every worker and kept across restarts:
-        # related lists (computing one costs ~15 ms of Whoosh work, reading it ~0.1 ms) and the
-        # matches of recent queries.
+        # related lists (search_index.related: computing one costs ~15 ms of Whoosh work, reading it
+        # ~0.1 ms) and the matches of recent queries.
         self._derived = DiskStore(derived_dir, DERIVED_STORE_BYTES)
         self._dates_kept = (None, [])
         self._accents = (None, {})  # (index generation, folded -> most frequent accented form)
@@ -180,7 +175,7 @@ class PublicSearch:
         future = wq.DateRange("published_at", now or utcnow(), None, startexcl=True)
         return set(searcher.docs_for_query(future))
 
-    def _with_fresh_searcher_on_failure(self, function, *args, **kwargs):
+    def with_fresh_searcher_on_failure(self, function, *args, **kwargs):
         """`function`, once more with a fresh searcher if it failed inside Whoosh: another
         process's commit can delete segment files this thread's kept searcher had not opened yet
         (seen under bench/soak.py). A damaged index fails again, and that failure is raised."""
@@ -193,7 +188,7 @@ class PublicSearch:
             return function(*args, **kwargs)
 
     def search(self, *args, **kwargs):
-        return self._with_fresh_searcher_on_failure(self._search, *args, **kwargs)
+        return self.with_fresh_searcher_on_failure(self._search, *args, **kwargs)
 
     def _search(self, text, page=1, per_page=10, category_id=None, year=None, sort="relevance",
                 now=None):
@@ -252,9 +247,9 @@ class PublicSearch:
         state = self._store.searcher_state(searcher)
         key = "matches:" + hashlib.sha1(f"{state}|{matching!r}|{phrases!r}|{sorted(excluded)}"
                                         .encode()).hexdigest()
-        return self._kept(key, compute, MATCHES_MAX_AGE, storable=state is not None)
+        return self.kept(key, compute, MATCHES_MAX_AGE, storable=state is not None)
 
-    def _kept(self, key, compute, expire, storable=True):
+    def kept(self, key, compute, expire, storable=True):
         """compute(), or what the derived store kept under `key`; what is computed is kept."""
         kept = self._derived.get(key) if storable else None
         if kept is None:
@@ -319,45 +314,11 @@ class PublicSearch:
         options = {"mask": scheduled} if scheduled else {}
         return suggestion if searcher.search(check, limit=1, **options).scored_length() else ""
 
-    @staticmethod
-    def _distinctive_terms(searcher, text, numterms=12):
-        """The words that characterise `text`: the best by tf-idf among those in at most
-        RELATED_MAX_SHARE of the documents. Syllables such as "công", "tác", "đảng" are in most
-        articles: they say nothing of the topic, and scoring them reads nearly every posting."""
-        reader = searcher.reader()
-        ceiling = max(RELATED_MIN_CEILING, RELATED_MAX_SHARE * reader.doc_count())
-        candidates = searcher.key_terms_from_text("body_f", text[:RELATED_TEXT_CHARS],
-                                                  numterms=numterms * 4,
-                                                  normalize=False)
-        return [(word, weight) for word, weight in candidates
-                if reader.doc_frequency("body_f", word) <= ceiling][:numterms]
-
-    # --- related articles ---------------------------------------------------------------------------
-    def _related_ids(self, article_id, text, limit):
-        searcher = self._store.searcher()
-        terms = self._distinctive_terms(searcher, text)
-        if not terms:
-            return []
-        similar = Or([wq.Term("body_f", word, boost=weight) for word, weight in terms])
-        exclude = wq.Term("key", f"article:{article_id}")
-        hits = searcher.search(similar, limit=limit * 3, mask=exclude)
-        return [_doc_id(hit["key"]) for hit in hits]
+    # --- what search_index.related builds on ---------------------------------------------------------
+    def searcher(self):
+        """This thread's searcher on the public index (not to be closed)."""
+        return self._store.searcher()
 
     def forget_derived(self):
         """Empty the derived store (after a restore: its related lists name another database's ids)."""
         self._derived.clear()
-
-    def related(self, article_id, stamp, text, limit=5):
-        """Ids of public articles most alike in content, best first, a few more than `limit`.
-
-        Stored per article and `stamp` (its last change) for RELATED_MAX_AGE; `text()` gives what
-        the article is about, and is called only to compute a list. The caller keeps those the
-        database says are public now: that check, not a restriction inside this query, keeps
-        Whoosh's fast top-N path, and makes a stored list safe after an unpublish."""
-        def compute():
-            return self._with_fresh_searcher_on_failure(self._related_ids, article_id, text(), limit)
-
-        try:
-            return self._kept(f"related:{article_id}:{limit}:{stamp}", compute, RELATED_MAX_AGE)
-        except IndexUnavailable:
-            return []

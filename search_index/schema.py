@@ -33,7 +33,7 @@ def public_schema():
 def internal_schema():
     return Schema(
         key=ID(stored=True, unique=True),
-        kind=ID(stored=True),  # article, visit, report, followup
+        kind=ID(stored=True),  # the doc_type of its source: one per registered kind
         categories=KEYWORD(),
         # An article's status; a record's visit state, plus "fu_<status>" on a follow-up item.
         status=KEYWORD(stored=True),
@@ -50,8 +50,9 @@ def internal_schema():
 
 
 SCHEMAS = {"public": public_schema, "internal": internal_schema}
-# The only kinds of document an index may receive (search_index.sync refuses any other): visit
-# records, reports and follow-ups are confidential and never reach the public index.
-ALLOWED_KINDS = {"public": frozenset({"article"}),
-                 "internal": frozenset({"article", "visit", "report", "followup"})}
+# The only kinds of document the public index may receive, written here by hand as the guard
+# (search_index.sync refuses any other, whatever a source hands in): visit records, reports and
+# follow-ups are confidential and never reach it. The internal index takes each registered source's
+# own kind.
+PUBLIC_KINDS = frozenset({"article"})
 TEXT_FIELDS = ("title", "title_f", "body", "body_f")

@@ -14,16 +14,15 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from cms.search_port import IndexUnavailable
+
 from .schema import SCHEMAS
 
 POSITION_FILE = "outbox_position"
 # Segments as separate files: Whoosh reads a compound segment through a copy of its whole postings
 # in memory (BufferFile wraps the mapped bytes in a BytesIO), per searcher opened.
 WRITER_OPTIONS = {"compound": False}
-
-
-class IndexUnavailable(Exception):
-    """The index is missing or unreadable; the search page says so, other pages are unaffected."""
+__all__ = ["IndexStore", "IndexUnavailable", "to_whoosh"]  # IndexUnavailable: the core's (cms.search_port)
 
 
 def to_whoosh(doc, schema):

@@ -1,15 +1,16 @@
 """Keeping indexes true to the database: apply the outbox, rebuild, check for drift.
 
-Sources are objects given by the packages that own the data (cms.search_documents.ArticleSource,
-later visits): `doc_type`, `all_ids()`, `load(ids) -> {id: {index name: doc or None}}`,
-`stamps(index name) -> {key: stamp}`. This module never imports a model except the outbox.
+Sources are objects given by the packages that own the data, one per kind (cms.search_sources says
+what they declare; cms.search_documents.ArticleSource, visits.search_source): `doc_type`,
+`all_ids()`, `load(ids) -> {id: {index name: doc or None}}`, `stamps(index name) -> {key: stamp}`.
+`sources` below is {doc_type: source}. This module never imports a model except the outbox.
 """
 
 import logging
 
 from cms.models import IndexTask
 
-from .schema import ALLOWED_KINDS
+from .schema import PUBLIC_KINDS
 from .store import to_whoosh
 
 log = logging.getLogger(__name__)
@@ -17,10 +18,12 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-def admissible(store_name, doc):
-    """Whether `doc` may enter this index: a kind its schema does not allow (a visit record offered
-    to the public index) is refused, whatever a source hands in."""
-    if doc.get("kind") in ALLOWED_KINDS.get(store_name, ()):
+def admissible(store_name, doc, source):
+    """Whether `doc`, handed in by `source`, may enter this index: the public index takes only
+    PUBLIC_KINDS (a visit record offered to it is refused, whatever a source hands in); the internal
+    index takes each source's own kind."""
+    allowed = {"public": PUBLIC_KINDS, "internal": {source.doc_type}}.get(store_name, ())
+    if doc.get("kind") in allowed:
         return True
     log.error("%s index refused a document of kind %r (%s)", store_name, doc.get("kind"), doc.get("key"))
     return False
@@ -31,7 +34,7 @@ def _write_docs(writer, store_name, source, ids):
     for doc_id in ids:
         doc = docs.get(doc_id, {}).get(store_name)
         key = f"{source.doc_type}:{doc_id}"
-        if doc is None or not admissible(store_name, doc):
+        if doc is None or not admissible(store_name, doc, source):
             writer.delete_by_term("key", key)
         else:
             writer.update_document(**to_whoosh(doc, writer.schema))
@@ -98,7 +101,7 @@ def rebuild(store, sources, procs=1):
                 docs = source.load(chunk)
                 for doc_id in chunk:
                     doc = docs.get(doc_id, {}).get(store.name)
-                    if doc is not None and admissible(store.name, doc):
+                    if doc is not None and admissible(store.name, doc, source):
                         writer.add_document(**convert(doc))
                         count += 1
         fill.count = count

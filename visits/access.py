@@ -1,4 +1,4 @@
-"""Who sees which visits. One rule, applied by every list, page, export, download and dashboard:
+"""Who sees which visits. One rule, applied by every list, page, export, download, dashboard and search:
 
 - admins and leaders see every visit;
 - field staff see the visits they created, lead or take part in, and those of their department
@@ -17,6 +17,7 @@ from flask import g, has_request_context
 from flask_login import current_user
 
 from cms.roles import ADMIN, EDITOR, LEADER, RULES, STAFF, role_of
+from cms.search_sources import EVERYTHING, NOTHING, Grant
 
 from .models import Official, Visit, VisitParticipant
 
@@ -103,10 +104,16 @@ class Scope:
         return self.has_access and (visit.created_by_id == self.user_id
                                     or visit.lead_id in self.official_ids)
 
-    def facts(self):
-        """What a search index needs to apply this rule to documents (see visits.search)."""
-        return {"all": self.sees_all, "none": not self.has_access, "user_id": self.user_id,
-                "official_ids": sorted(self.official_ids), "department_ids": sorted(self.department_ids)}
+    def search_grant(self):
+        """The same rule in a search index's terms: the facts every document of a visit carries
+        (visits.search_source: `owner` its creator, `officials` its lead and participants,
+        `department` its plan's and its participants' departments)."""
+        if self.sees_all:
+            return EVERYTHING
+        if not self.has_access:
+            return NOTHING
+        return Grant(facts={"owner": [self.user_id], "officials": sorted(self.official_ids),
+                            "department": sorted(self.department_ids)})
 
 
 def build_scope(user):

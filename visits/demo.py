@@ -35,9 +35,9 @@ from .models import (
     VisitReport,
     VisitSearchText,
     VisitTopic,
+    enqueue_visits,
     folded,
 )
-from .search_source import enqueue_visits
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "visits"
 REFERENCE_FILES = [("departments", "departments.csv"), ("officials", "officials.csv"),

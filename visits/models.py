@@ -48,12 +48,56 @@ def clean(text):
 
 
 # --- staff search: every change that alters a search document records outbox rows in its own
-# transaction (visits.search_source says which documents a visit has). Bulk writes that bypass
-# save() (visits.demo.write_plans) enqueue their rows themselves.
+# transaction. A visit has three kinds of documents (visits.search_source): its plan, its report and
+# one per follow-up item. Bulk writes that bypass save() (visits.demo.write_plans) call
+# enqueue_visits themselves. (The models below are only used when these are called.)
 
-def _enqueue_visits(visit_ids, action=IndexTask.UPSERT):
-    from .search_source import enqueue_visits
-    enqueue_visits(visit_ids, action=action)
+OUTBOX_BATCH = 500
+
+
+def enqueue_visits(visit_ids, action=IndexTask.UPSERT):
+    """Outbox rows for the visit, report and follow-up documents of these visits (call inside the
+    transaction of the change; a deleted document is one whose source row is gone when applied)."""
+    visit_ids = sorted({int(v) for v in visit_ids if v is not None})
+    if not visit_ids:
+        return
+    enqueue_index("visit", visit_ids, action=action)
+    enqueue_index("report", visit_ids, action=action)
+    items = follow_up_ids(visit_ids)
+    if items:
+        enqueue_index("followup", items, action=action)
+
+
+def follow_up_ids(visit_ids):
+    visit_ids = list(visit_ids)
+    ids = []
+    for start in range(0, len(visit_ids), OUTBOX_BATCH):
+        ids += [fid for (fid,) in FollowUp.select(FollowUp.id)
+                .where(FollowUp.visit.in_(visit_ids[start:start + OUTBOX_BATCH])).tuples()]
+    return ids
+
+
+def visits_of_officials(official_ids):
+    """Ids of the visits these officials lead or take part in."""
+    official_ids = list(official_ids)
+    led = Visit.select(Visit.id).where(Visit.lead.in_(official_ids))
+    joined = (VisitParticipant.select(VisitParticipant.visit)
+              .where(VisitParticipant.official.in_(official_ids)))
+    return sorted({vid for (vid,) in (led | joined).tuples()})
+
+
+def visits_of_localities(locality_ids):
+    return sorted({vid for (vid,) in VisitLocality.select(VisitLocality.visit)
+                   .where(VisitLocality.locality.in_(list(locality_ids))).tuples()})
+
+
+def visits_of_department(department_id):
+    """Visits whose plan is the department's or in which one of its officials takes part."""
+    own = Visit.select(Visit.id).where(Visit.department == department_id)
+    joined = (VisitParticipant.select(VisitParticipant.visit)
+              .join(Official, on=(VisitParticipant.official == Official.id))
+              .where(Official.department == department_id))
+    return sorted({vid for (vid,) in (own | joined).tuples()})
 
 
 def _changed(model, *names):
@@ -90,8 +134,7 @@ class Department(BaseModel):
             renamed = _changed(self, "name")
             result = super().save(*args, **kwargs)
             if renamed:  # its name is in its visits' documents
-                from .search_source import visits_of_department
-                _enqueue_visits(visits_of_department(self.id))
+                enqueue_visits(visits_of_department(self.id))
             return result
 
 
@@ -123,8 +166,7 @@ class Official(BaseModel):
             changed = _changed(self, "full_name", "department")
             result = super().save(*args, **kwargs)
             if changed:
-                from .search_source import visits_of_officials
-                _enqueue_visits(visits_of_officials([self.id]))
+                enqueue_visits(visits_of_officials([self.id]))
             return result
 
 
@@ -160,8 +202,7 @@ class Locality(BaseModel):
             changed = _changed(self, "name", "parent")
             result = super().save(*args, **kwargs)
             if changed:
-                from .search_source import visits_of_localities
-                _enqueue_visits(visits_of_localities(Locality.subtree_ids(self.id)))
+                enqueue_visits(visits_of_localities(Locality.subtree_ids(self.id)))
             return result
 
     @classmethod
@@ -251,12 +292,12 @@ class Visit(BaseModel):
         self.updated_at = utcnow()
         with database.atomic():
             result = super().save(*args, **kwargs)
-            _enqueue_visits([self.id])
+            enqueue_visits([self.id])
             return result
 
     def delete_instance(self, *args, **kwargs):
         with database.atomic():
-            _enqueue_visits([self.id], action=IndexTask.DELETE)
+            enqueue_visits([self.id], action=IndexTask.DELETE)
             return super().delete_instance(*args, **kwargs)
 
 

@@ -1,8 +1,8 @@
-"""What staff search (the search_index package) needs to index visits without knowing the models.
+"""A visit's searchable text and facts as one plain dict, without the models: what the visit
+list's folded search column is made of (visits.workflow.refresh_search_text).
 
     search_document(visit)            -> dict: searchable text + the facts visibility depends on
     iter_search_documents(ids=None)   -> those dicts for many visits, in batches of few queries
-    scope_facts(user)                 -> what a user may see, in the same terms
 
 A document:
     {"id": 12, "url": "/admin/visit/details/?id=12",
@@ -14,13 +14,11 @@ A document:
      "department_id": 3, "department_ids": [3, 5],        # the plan's and its participants' departments
      "official_ids": [7, 9], "lead_official_id": 7, "created_by_user_id": 4, "locality_ids": [21]}
 
-A user sees a document when scope_facts(user)["all"] is true, or when not ["none"] and any of:
-created_by_user_id == user_id; official_ids meets ["official_ids"]; department_ids meets
-["department_ids"]. That is the rule of visits.access.Scope (kept in step by the tests). Visits are
-confidential: they must never go into the public search index.
+Who sees a visit is visits.access.Scope's rule; staff search applies it through
+Scope.search_grant() to the documents of visits.search_source. Visits are confidential: they must
+never go into the public search index.
 """
 
-from .access import scope_for
 from .models import Visit
 from .presenters import load_bundles
 
@@ -83,18 +81,3 @@ def iter_search_documents(ids=None, batch_size=BATCH):
         for bundle in load_bundles(batch):
             yield _document(bundle)
         last_id = batch[-1].id
-
-
-def scope_facts(user):
-    return scope_for(user).facts()
-
-
-def visible_in(document, facts):
-    """Apply scope_facts to a document, as a search index would."""
-    if facts["all"]:
-        return True
-    if facts["none"]:
-        return False
-    return (document["created_by_user_id"] == facts["user_id"]
-            or bool(set(document["official_ids"]) & set(facts["official_ids"]))
-            or bool(set(document["department_ids"]) & set(facts["department_ids"])))

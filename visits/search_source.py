@@ -1,86 +1,38 @@
-"""Field visits as documents of the INTERNAL search index (search_index.sync's source protocol).
-
-Three sources, one per kind of document, each answering for its own ids:
+"""Field visits as documents of the INTERNAL search index: three kinds (cms.search_sources), one
+source class each, answering for its own ids and saying how staff search shows them:
 
     "visit"     visit:<visit id>      the plan: title, plan text, partners, topics, methods, places, people
     "report"    report:<visit id>     the visit's report (findings, proposals, lessons); one per visit
     "followup"  followup:<item id>    one follow-up item (what, who, by when, its status)
 
 Every document carries its visit's facts, which staff search filters on and which role visibility
-depends on (visits.access.Scope, as visits.search.visible_in states it): `department` (the plan's
+depends on (visits.access.Scope.search_grant states the rule in them): `department` (the plan's
 department and every participant's), `officials` (lead and participants), `owner` (the account that
 created the visit), `localities` (each locality of the visit and every unit above it, so a filter
 on a district finds the visits to its communes), `topics`, `status` (the visit's state; a follow-up
 adds "fu_<its status>"), `date`/`date_to` (the visit's first and last day; a follow-up's due date).
 
 None of these documents ever goes to the public index: `load` answers for "internal" only, and
-search_index.sync refuses any kind the public schema does not allow (schema.ALLOWED_KINDS).
+search_index.sync refuses any kind the public index does not allow (schema.PUBLIC_KINDS).
 
-`enqueue_visits(ids)` records outbox rows for every document of these visits; the models and the
-workflow call it in the transaction of each change (see visits.models).
+visits.models.enqueue_visits(ids) records outbox rows for every document of these visits; the models
+and the workflow call it in the transaction of each change.
 """
 
 import hashlib
 from datetime import date, datetime, time
 
-from cms.models import IndexTask, enqueue_index
+from flask import url_for
+
+from cms.search_sources import SearchSource
 
 from . import vocab
-from .models import FollowUp, Locality, Official, Visit, VisitLocality, VisitParticipant, VisitReport
-from .presenters import load_bundles
+from .access import scope_for
+from .models import FollowUp, Locality, Visit, VisitReport
+from .presenters import date_text, load_bundles
 
-KINDS = ("visit", "report", "followup")
-KIND_LABELS = {"article": "Bài viết", "visit": "Đợt đi cơ sở", "report": "Báo cáo kết quả",
-               "followup": "Việc cần theo dõi"}
 INDEX_NAME = "internal"  # the only index these sources feed
 BATCH = 500
-
-
-# --- the outbox --------------------------------------------------------------------------------------
-
-def follow_up_ids(visit_ids):
-    visit_ids = list(visit_ids)
-    ids = []
-    for start in range(0, len(visit_ids), BATCH):
-        ids += [fid for (fid,) in FollowUp.select(FollowUp.id)
-                .where(FollowUp.visit.in_(visit_ids[start:start + BATCH])).tuples()]
-    return ids
-
-
-def enqueue_visits(visit_ids, action=IndexTask.UPSERT):
-    """Outbox rows for the visit, report and follow-up documents of these visits (call inside the
-    transaction of the change; a deleted document is one whose source row is gone when applied)."""
-    visit_ids = sorted({int(v) for v in visit_ids if v is not None})
-    if not visit_ids:
-        return
-    enqueue_index("visit", visit_ids, action=action)
-    enqueue_index("report", visit_ids, action=action)
-    items = follow_up_ids(visit_ids)
-    if items:
-        enqueue_index("followup", items, action=action)
-
-
-def visits_of_officials(official_ids):
-    """Ids of the visits these officials lead or take part in."""
-    official_ids = list(official_ids)
-    led = Visit.select(Visit.id).where(Visit.lead.in_(official_ids))
-    joined = (VisitParticipant.select(VisitParticipant.visit)
-              .where(VisitParticipant.official.in_(official_ids)))
-    return sorted({vid for (vid,) in (led | joined).tuples()})
-
-
-def visits_of_localities(locality_ids):
-    return sorted({vid for (vid,) in VisitLocality.select(VisitLocality.visit)
-                   .where(VisitLocality.locality.in_(list(locality_ids))).tuples()})
-
-
-def visits_of_department(department_id):
-    """Visits whose plan is the department's or in which one of its officials takes part."""
-    own = Visit.select(Visit.id).where(Visit.department == department_id)
-    joined = (VisitParticipant.select(VisitParticipant.visit)
-              .join(Official, on=(VisitParticipant.official == Official.id))
-              .where(Official.department == department_id))
-    return sorted({vid for (vid,) in (own | joined).tuples()})
 
 
 # --- documents -------------------------------------------------------------------------------------
@@ -124,8 +76,12 @@ def _facts(bundle, paths):
     }
 
 
+def _places(bundle):
+    return ", ".join(loc.name for loc in bundle.localities)
+
+
 def _people_and_places(bundle):
-    return [", ".join(loc.name for loc in bundle.localities),
+    return [_places(bundle),
             bundle.lead.full_name if bundle.lead else "",
             ", ".join(p.full_name for p in bundle.participants),
             bundle.department.name if bundle.department else ""]
@@ -192,8 +148,22 @@ def _answer(doc):
     return {INDEX_NAME: doc, "public": None}
 
 
-class _Source:
-    doc_type = None
+def _span(visit):
+    if visit.start_date == visit.end_date:
+        return date_text(visit.start_date)
+    return f"{date_text(visit.start_date)} – {date_text(visit.end_date)}"
+
+
+def _shown(text):
+    """A record's parts (plan, partners, places, people...) are lines: shown as one, separated."""
+    return " · ".join(filter(None, text.split("\n")))
+
+
+class _RecordSource(SearchSource):
+    """What the three kinds share: their visit's facts, its visibility rule, loading by visit."""
+
+    fields = {INDEX_NAME: ("status", "owner", "department", "officials", "localities", "topics", "date",
+                           "date_to")}
 
     def load(self, ids):
         ids = [int(i) for i in ids]
@@ -204,9 +174,27 @@ class _Source:
                 docs[doc_id] = _answer(doc)
         return docs
 
+    def staff_grant(self, user):
+        return scope_for(user).search_grant()
 
-class VisitSource(_Source):
+    def staff_rows(self, ids, user):
+        """Rows of the documents whose visit the user's scope sees (the database's final word)."""
+        if not scope_for(user).has_access:
+            return {}
+        return self._rows([int(i) for i in ids], user)
+
+    @staticmethod
+    def _visible_bundles(visit_ids, user):
+        """{visit id: VisitBundle} of these visits that the user's scope sees."""
+        if not visit_ids:
+            return {}
+        visible = scope_for(user).restrict(Visit.select().where(Visit.id.in_(list(visit_ids))))
+        return {b.visit.id: b for b in load_bundles(list(visible))}
+
+
+class VisitSource(_RecordSource):
     doc_type = "visit"
+    label = "Đợt đi cơ sở"
 
     def all_ids(self):
         return [vid for (vid,) in Visit.select(Visit.id).order_by(Visit.id).tuples()]
@@ -221,11 +209,17 @@ class VisitSource(_Source):
         return {f"visit:{vid}": updated.isoformat()
                 for vid, updated in Visit.select(Visit.id, Visit.updated_at).tuples()}
 
+    def _rows(self, ids, user):
+        return {f"visit:{vid}": self.row(vid, title=b.visit.title, url=url_for("visit.details_view", id=vid),
+                                         date=_span(b.visit), place=_places(b), text=_shown(visit_text(b)))
+                for vid, b in self._visible_bundles(ids, user).items()}
 
-class ReportSource(_Source):
+
+class ReportSource(_RecordSource):
     """Keyed by the visit's id (a visit has at most one report)."""
 
     doc_type = "report"
+    label = "Báo cáo kết quả"
 
     def all_ids(self):
         return [vid for (vid,) in VisitReport.select(VisitReport.visit).order_by(VisitReport.visit).tuples()]
@@ -242,9 +236,16 @@ class ReportSource(_Source):
         return {f"report:{vid}": f"{visit_updated.isoformat()}|{report_updated.isoformat()}"
                 for vid, visit_updated, report_updated in rows.tuples()}
 
+    def _rows(self, ids, user):
+        return {f"report:{vid}": self.row(vid, title=f"Báo cáo: {b.visit.title}",
+                                          url=url_for("visit.report", visit_id=vid), date=_span(b.visit),
+                                          place=_places(b), text=_shown(report_text(b)))
+                for vid, b in self._visible_bundles(ids, user).items() if b.report is not None}
 
-class FollowUpSource(_Source):
+
+class FollowUpSource(_RecordSource):
     doc_type = "followup"
+    label = "Việc cần theo dõi"
 
     def all_ids(self):
         return [fid for (fid,) in FollowUp.select(FollowUp.id).order_by(FollowUp.id).tuples()]
@@ -264,7 +265,27 @@ class FollowUpSource(_Source):
         return {f"followup:{item.id}": _follow_up_stamp(item.visit.updated_at, item)
                 for item in FollowUp.select(FollowUp, Visit.updated_at).join(Visit)}
 
+    def _rows(self, ids, user):
+        visit_of = dict(FollowUp.select(FollowUp.id, FollowUp.visit).where(FollowUp.id.in_(ids)).tuples())
+        bundles = self._visible_bundles(set(visit_of.values()), user)
+        rows = {}
+        for item_id, visit_id in visit_of.items():
+            bundle = bundles.get(visit_id)
+            item = next((f for f in bundle.follow_ups if f.id == item_id), None) if bundle else None
+            if item is not None:
+                rows[f"followup:{item_id}"] = self.row(
+                    item_id, title=item.description[:200], url=url_for("visit.report", visit_id=visit_id),
+                    date=f"hạn {date_text(item.due_date)} · {item.status_label}", place=_places(bundle),
+                    text=_shown(follow_up_text(item)))
+        return rows
+
+
+# The kinds of field records, in the order staff search offers them: a new kind is a class above and
+# its line here. Each document of these kinds carries its visit's state in `status`.
+RECORD_SOURCES = (VisitSource, ReportSource, FollowUpSource)
+RECORD_KINDS = tuple(source.doc_type for source in RECORD_SOURCES)
+
 
 def sources():
     """The sources to register with search_index.init_app (next to cms's ArticleSource)."""
-    return [VisitSource(), ReportSource(), FollowUpSource()]
+    return [source() for source in RECORD_SOURCES]

@@ -22,9 +22,9 @@ from .models import (
     VisitReport,
     VisitSearchText,
     VisitTopic,
+    enqueue_visits,
     folded,
 )
-from .search_source import enqueue_visits
 from .vocab import APPROVED, CANCELLED, DONE, DRAFT, RETURNED, SUBMITTED
 
 OWNER, REVIEWER = "owner", "reviewer"

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cms import audit
 from cms.accounts import User
+from cms.article_access import visible_articles
 from cms.db import database, roll_back
 from cms.markup import render_markdown
 from cms.models import Article, Category, is_safe_image_url, search_words, unique_slug
@@ -39,8 +40,8 @@ from ..editorial import (
 )
 from ..forms import LocalDateTimeField, parse_local_datetime
 from ..media import UploadError, save_upload
-from ..permissions import can_edit_article, visible_articles
-from ..search_access import visibility_for
+from ..permissions import can_edit_article
+from ..search_access import staff_visibility
 from .base import LiveFilterEqual, SecureModelView, changed_fields
 
 
@@ -168,7 +169,8 @@ class ArticleView(SecureModelView):
         g.article_search_words = None
         if search:
             try:
-                g.article_search_ids = staff_search().article_ids(search, visibility_for(current_user))
+                visibility = staff_visibility(current_user, kinds=["article"])
+                g.article_search_ids = staff_search().article_ids(search, visibility)
             except IndexUnavailable:  # whole folded syllables in the stored folded text
                 g.article_search_words = search_words(search)
         return super().get_list(page, sort_column, sort_desc, None, filters, execute, page_size)

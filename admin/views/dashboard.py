@@ -3,11 +3,11 @@
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
+from cms.article_access import visible_articles
 from cms.models import Article, Category
 from cms.roles import can
 from cms.timeutil import utcnow
 
-from ..permissions import visible_articles
 from .base import login_redirect
 
 LIST_SIZE = 10

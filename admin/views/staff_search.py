@@ -1,10 +1,12 @@
-"""Staff search (/admin/tim-kiem/): visits, reports, follow-ups and articles, through the internal index.
+"""Staff search (/admin/tim-kiem/): every registered kind (articles, visits, reports, follow-ups),
+through the internal index.
 
-What a user may find is decided once, by `staff_visibility` (admin.search_access's rule with the
-field-visit part taken from visits.access.Scope), and applied INSIDE the search: results, the count
-and the snippets only ever come from documents the user may see. The database then has the final
-word on each result shown (a visit the scope does not see, an article the user may not open, is
-dropped, so a stale index cannot show more than the database allows).
+What a user may find is decided by each kind's own rule (`staff_visibility`, admin.search_access)
+and applied INSIDE the search: results, the count and the snippets only ever come from documents the
+user may see. The kinds offered, their labels and the result rows come from the registered sources
+(cms.search_sources); each source's rows are the database's final word (a visit the scope does not
+see, an article the user may not open, is dropped, so a stale index cannot show more than the
+database allows).
 """
 
 from dataclasses import dataclass, field
@@ -14,46 +16,26 @@ from flask import abort, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from cms.markup import html_to_text
-from cms.models import Article, Category
+from cms.models import Article
 from cms.roles import can
-from cms.timeutil import to_local
-from search_index import IndexUnavailable, staff_search
+from cms.search_documents import ArticleSource
+from cms.timeutil import parse_day
+from search_index import IndexUnavailable, search_service, staff_search
 from search_index.internal import Filters
 from search_index.query import MAX_QUERY_CHARS, clean_input
 from search_index.snippets import make_snippet
 from visits import vocab
 from visits.access import scope_for
-from visits.models import Department, FollowUp, Official, Visit
-from visits.presenters import load_bundles
-from visits.search_source import KIND_LABELS, follow_up_text, report_text, visit_text
+from visits.models import Department, Official
+from visits.search_source import RECORD_KINDS, FollowUpSource, VisitSource
 
-from ..permissions import visible_articles
-from ..search_access import RECORD_KINDS, visibility_for
+from ..search_access import staff_visibility
 from .base import login_redirect
-from .visit_base import parse_local_date
 from .visits import locality_choices, official_choices
 
 PER_PAGE = 20
 MAX_PAGE = 500
 SORTS = [("relevance", "Phù hợp nhất"), ("date", "Mới nhất")]
-FOLLOW_UP_STATES = [(f"fu_{code}", f"Việc cần theo dõi: {label}") for code, label in vocab.FOLLOWUP_STATUSES]
-
-
-def staff_visibility(user):
-    """What `user` may find: admin.search_access.visibility_for, with the records part exactly the
-    visits.access rule (field staff: own, led or joined, and their departments'; nobody else)."""
-    facts = scope_for(user).facts()
-    visibility = visibility_for(user, facts["department_ids"], facts["official_ids"])
-    if visibility.everything:
-        return visibility
-    if facts["none"]:  # not field staff: no record at all, whatever the role
-        visibility.record_kinds, visibility.departments, visibility.officials = (), [], []
-        visibility.owner = None
-    else:
-        visibility.record_kinds = RECORD_KINDS
-        visibility.owner = user.id
-    return visibility
 
 
 def sees_records(user):
@@ -131,36 +113,37 @@ def _date_arg(args, name, label, errors):
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    value = parse_local_date(raw[:40])
+    value = parse_day(raw[:40])
     if value is None or value.year < 1900:
         errors.append(f"{label} không hợp lệ: dùng dạng dd/mm/yyyy, ví dụ 02/09/2025.")
         return None
     return value
 
 
-def kind_choices(records):
-    kinds = [("article", KIND_LABELS["article"])]
-    if records:
-        kinds += [(kind, KIND_LABELS[kind]) for kind in RECORD_KINDS]
-    return kinds
+def kind_choices(visibility):
+    """The kinds `visibility` lets the user find anything of, with their labels, in registration order."""
+    sources = search_service().sources
+    return [(kind, sources[kind].label) for kind, grant in visibility.items() if not grant.empty]
 
 
 def state_choices(records):
-    states = [(f"article:{code}", f"Bài viết: {label}") for code, label in Article.STATUSES]
+    states = [(f"article:{code}", f"{ArticleSource.label}: {name}") for code, name in Article.STATUSES]
     if records:
-        visit_states = [(f"visit:{code}", f"Đợt đi cơ sở: {label}") for code, label in vocab.STATES]
-        states = visit_states + FOLLOW_UP_STATES + states
+        visit_states = [(f"visit:{code}", f"{VisitSource.label}: {name}") for code, name in vocab.STATES]
+        follow_up_states = [(f"fu_{code}", f"{FollowUpSource.label}: {name}")
+                            for code, name in vocab.FOLLOWUP_STATUSES]
+        states = visit_states + follow_up_states + states
     return states
 
 
-def read_criteria(args, records):
+def read_criteria(args, records, kinds):
     errors = []
     text = args.get("q") or ""
     notices = []
     if len(text) > MAX_QUERY_CHARS:
         notices.append(f"Từ khóa quá dài: chỉ dùng {MAX_QUERY_CHARS} ký tự đầu để tìm.")
     criteria = Criteria(text=clean_input(text), errors=errors, notices=notices)  # what is searched
-    criteria.kind = _choice_arg(args, "kind", "Loại", kind_choices(records), errors)
+    criteria.kind = _choice_arg(args, "kind", "Loại", kinds, errors)
     criteria.state = _choice_arg(args, "state", "Trạng thái", state_choices(records), errors)
     criteria.sort = _choice_arg(args, "sort", "Cách sắp xếp", SORTS, errors) or "relevance"
     if records:
@@ -186,104 +169,23 @@ def read_criteria(args, records):
 
 # --- results ------------------------------------------------------------------------------------------
 
-@dataclass
-class Row:
-    key: str
-    kind: str
-    title: str
-    url: str
-    date: str = ""
-    place: str = ""
-    text: str = ""
-    snippet: str = ""
-
-    @property
-    def kind_label(self):
-        return KIND_LABELS.get(self.kind, self.kind)
-
-
-def _date_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return to_local(value).strftime("%d/%m/%Y")
-    return value.strftime("%d/%m/%Y")
-
-
-def _article_rows(ids, user):
-    """Rows of the articles `user` may open in the back office (the database's final word)."""
-    rows = {}
-    query = Article.select(Article, Category).join(Category).where(Article.id.in_(ids))
-    for article in visible_articles(query, user):
-        rows[f"article:{article.id}"] = Row(
-            key=f"article:{article.id}", kind="article", title=article.title,
-            url=url_for("article.details_view", id=article.id),
-            date=_date_text(article.published_at or article.created_at), place=article.category.name,
-            text="\n".join([article.lead or "", html_to_text(article.body_html)]))
-    return rows
-
-
-def _record_rows(keys, user):
-    """Rows of visit, report and follow-up keys the scope sees (the database's final word)."""
-    visit_ids, report_ids, item_ids = set(), set(), set()
+def describe(keys, user, words):
+    """Rows for the keys, in their order, with snippets; keys the database does not allow are left out
+    (each kind's source has the final word on its own; a kind no source answers for shows nothing)."""
+    ids_of = {}
     for key in keys:
         kind, _, raw = key.partition(":")
-        {"visit": visit_ids, "report": report_ids, "followup": item_ids}[kind].add(int(raw))
-    items = ({item.id: item for item in FollowUp.select().where(FollowUp.id.in_(list(item_ids)))}
-             if item_ids else {})
-    wanted = visit_ids | report_ids | {item.visit_id for item in items.values()}
-    if not wanted:
-        return {}
-    visible = scope_for(user).restrict(Visit.select().where(Visit.id.in_(list(wanted))))
-    bundles = {b.visit.id: b for b in load_bundles(list(visible))}
+        ids_of.setdefault(kind, []).append(int(raw))
+    sources = search_service().sources
     rows = {}
-    for vid in visit_ids & set(bundles):
-        b = bundles[vid]
-        rows[f"visit:{vid}"] = Row(key=f"visit:{vid}", kind="visit", title=b.visit.title,
-                                   url=url_for("visit.details_view", id=vid),
-                                   date=_span(b.visit), place=_places(b), text=visit_text(b))
-    for vid in report_ids & set(bundles):
-        b = bundles[vid]
-        if b.report is not None:
-            rows[f"report:{vid}"] = Row(key=f"report:{vid}", kind="report", title=f"Báo cáo: {b.visit.title}",
-                                        url=url_for("visit.report", visit_id=vid), date=_span(b.visit),
-                                        place=_places(b), text=report_text(b))
-    for item_id, item in items.items():
-        b = bundles.get(item.visit_id)
-        found = next((f for f in b.follow_ups if f.id == item_id), None) if b else None
-        if found is not None:
-            rows[f"followup:{item_id}"] = Row(
-                key=f"followup:{item_id}", kind="followup", title=found.description[:200],
-                url=url_for("visit.report", visit_id=item.visit_id),
-                date=f"hạn {_date_text(found.due_date)} · {found.status_label}", place=_places(b),
-                text=follow_up_text(found))
-    return rows
-
-
-def _span(visit):
-    if visit.start_date == visit.end_date:
-        return _date_text(visit.start_date)
-    return f"{_date_text(visit.start_date)} – {_date_text(visit.end_date)}"
-
-
-def _places(bundle):
-    return ", ".join(loc.name for loc in bundle.localities)
-
-
-def describe(keys, user, words):
-    """Rows for the keys, in their order, with snippets; keys the database does not allow are left out."""
-    article_ids = [int(k.partition(":")[2]) for k in keys if k.startswith("article:")]
-    rows = _article_rows(article_ids, user) if article_ids else {}
-    record_keys = [k for k in keys if k.partition(":")[0] in RECORD_KINDS]
-    if record_keys and sees_records(user):
-        rows.update(_record_rows(record_keys, user))
+    for kind, ids in ids_of.items():
+        if kind in sources:
+            rows.update(sources[kind].staff_rows(ids, user))
     shown = []
     for key in keys:
         row = rows.get(key)
         if row is not None:
-            # a record's parts (plan, partners, places, people...) are lines: shown as one, separated
-            text = row.text if row.kind == "article" else " · ".join(filter(None, row.text.split("\n")))
-            row.snippet = make_snippet(text, words)
+            row.snippet = make_snippet(row.text, words)
             shown.append(row)
     return shown
 
@@ -304,11 +206,13 @@ class StaffSearchView(BaseView):
     @expose("/")
     def index(self):
         records = sees_records(current_user)
-        criteria = read_criteria(request.args, records)
+        visibility = staff_visibility(current_user)
+        kinds = kind_choices(visibility)
+        criteria = read_criteria(request.args, records, kinds)
         result, rows, unavailable = None, [], False
         if not criteria.errors and not criteria.empty:
             try:
-                result = staff_search().search(criteria.text, staff_visibility(current_user),
+                result = staff_search().search(criteria.text, visibility,
                                                criteria.filters(), page=criteria.page, per_page=PER_PAGE,
                                                sort=criteria.sort)
             except IndexUnavailable:
@@ -320,7 +224,7 @@ class StaffSearchView(BaseView):
                        if records else [])
         return self.render(
             "admin/staff_search.html", criteria=criteria, result=result, rows=rows, unavailable=unavailable,
-            records=records, kinds=kind_choices(records), states=state_choices(records), sorts=SORTS,
+            records=records, kinds=kinds, states=state_choices(records), sorts=SORTS,
             localities=locality_choices() if records else [], officials=official_choices() if records else [],
             departments=departments, topics=vocab.TOPICS,
             page_url=lambda page: url_for(".index", page=page, **args))

@@ -20,9 +20,6 @@ from ..i18n import TRANSLATIONS
 from .base import SecureModelView, login_redirect
 
 EXPORT_TYPES = ["csv", "xlsx"]
-# The one day parser is cms.timeutil.parse_day; admin/views/staff_search.py still imports it
-# by this name.
-parse_local_date = parse_day
 
 
 class DateTextField(StringField):

@@ -219,7 +219,7 @@ def test_related_lists_are_stored_for_every_worker_and_filled_by_the_command(
     (here Whoosh may not be asked again), in this worker and in a new one on the same data."""
     from app import create_app
     from cms.db import database
-    from search_index.public import PublicSearch
+    from search_index import related
 
     result = cli("related-lists")
     assert result.exit_code == 0, result.output
@@ -230,7 +230,7 @@ def test_related_lists_are_stored_for_every_worker_and_filled_by_the_command(
     def no_whoosh(*args, **kwargs):
         raise AssertionError("a stored related list was computed again")
 
-    monkeypatch.setattr(PublicSearch, "_related_ids", no_whoosh)
+    monkeypatch.setattr(related, "similar_ids", no_whoosh)
     database.close()
     keys = ("TESTING", "CMS_DATA_DIR", "SECRET_KEY", "SERVER_NAME", "DATABASE_URL")
     restarted = create_app({key: app.config[key] for key in keys})
