@@ -13,20 +13,14 @@ from .markup import html_to_text
 from .models import Article, ArticleTag, Category, Tag
 from .search_sources import SearchSource
 from .timeutil import format_date, to_local
+from .trees import Tree
 
 
 def _category_paths():
     """category id -> (its name, ids of it and its ancestors)."""
-    rows = {cid: (name, parent) for cid, name, parent in
-            Category.select(Category.id, Category.name, Category.parent).tuples()}
-    paths = {}
-    for cid, (name, _) in rows.items():
-        ids, current = [], cid
-        while current is not None and current not in ids:
-            ids.append(current)
-            current = rows.get(current, (None, None))[1]
-        paths[cid] = (name, ids)
-    return paths
+    rows = list(Category.select(Category.id, Category.name, Category.parent).tuples())
+    tree = Tree.from_pairs((cid, parent) for cid, _name, parent in rows)
+    return {cid: (name, tree.ancestors(cid)[::-1]) for cid, name, _parent in rows}
 
 
 RELATED_HTML_CHARS = 4000

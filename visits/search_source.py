@@ -25,11 +25,13 @@ from datetime import date, datetime, time
 from flask import url_for
 
 from cms.search_sources import SearchSource
+from cms.timeutil import format_day
+from cms.trees import Tree
 
 from . import vocab
 from .access import scope_for
 from .models import FollowUp, Locality, Visit, VisitReport
-from .presenters import date_text, load_bundles
+from .presenters import load_bundles
 
 INDEX_NAME = "internal"  # the only index these sources feed
 BATCH = 500
@@ -43,15 +45,8 @@ def _moment(day):
 
 def _locality_paths():
     """locality id -> ids of it and every unit above it (one query)."""
-    parents = dict(Locality.select(Locality.id, Locality.parent).tuples())
-    paths = {}
-    for lid in parents:
-        chain, current = [], lid
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = parents.get(current)
-        paths[lid] = chain
-    return paths
+    tree = Tree.from_pairs(Locality.select(Locality.id, Locality.parent).tuples())
+    return {lid: tree.ancestors(lid)[::-1] for lid in tree.all}
 
 
 def _facts(bundle, paths):
@@ -150,8 +145,8 @@ def _answer(doc):
 
 def _span(visit):
     if visit.start_date == visit.end_date:
-        return date_text(visit.start_date)
-    return f"{date_text(visit.start_date)} – {date_text(visit.end_date)}"
+        return format_day(visit.start_date)
+    return f"{format_day(visit.start_date)} – {format_day(visit.end_date)}"
 
 
 def _shown(text):
@@ -275,7 +270,7 @@ class FollowUpSource(_RecordSource):
             if item is not None:
                 rows[f"followup:{item_id}"] = self.row(
                     item_id, title=item.description[:200], url=url_for("visit.report", visit_id=visit_id),
-                    date=f"hạn {date_text(item.due_date)} · {item.status_label}", place=_places(bundle),
+                    date=f"hạn {format_day(item.due_date)} · {item.status_label}", place=_places(bundle),
                     text=_shown(follow_up_text(item)))
         return rows
 
