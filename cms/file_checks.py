@@ -16,9 +16,6 @@ from pathlib import PurePosixPath
 from xml.parsers import expat
 
 from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader, apply_configuration
-from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from cms.text import nfc
 
@@ -123,6 +120,8 @@ _SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 
 
 def _resolved(value):
+    from pypdf.generic import IndirectObject  # pypdf is imported by the first PDF checked
+
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
@@ -148,6 +147,8 @@ def _pdf_dict_refusal(item):
 
 def _pdf_objects(reader):
     """Every indirect object the cross-reference data lists, in use or not referenced at all."""
+    from pypdf.generic import IndirectObject
+
     refs = [IndirectObject(number, generation, reader)
             for generation, numbers in reader.xref.items() for number in numbers
             if not reader.xref_free_entry.get(generation, {}).get(number)]
@@ -170,6 +171,8 @@ def _inflate_object_streams(reader):
 
 def _pdf_refusal(reader):
     """Walk the trailer and every object (each once, without recursion); the first reason found."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     stack = [reader.trailer, *_pdf_objects(reader)]
     seen = set()
     values = 0
@@ -195,6 +198,8 @@ def _pdf_refusal(reader):
 
 def _pdf_failure(exc):
     """The message for a parser failure; pypdf often wraps the first cause in a PdfReadError."""
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
+
     for _ in range(20):  # a chain is short; never follow one for ever
         if exc is None:
             break
@@ -208,6 +213,8 @@ def _pdf_failure(exc):
 
 def check_pdf(data):
     """Refuse a PDF that cannot be read whole or that holds scripts, launches or embedded files."""
+    from pypdf import PdfReader, apply_configuration  # here: workers that get no PDF never load it
+
     if b"%%EOF" not in data[-2048:]:
         raise FileRefused(PDF_INCOMPLETE)
     try:
