@@ -22,7 +22,7 @@ from cms.timeutil import utcnow
 
 from . import vocab
 from .models import Department, JointProposal, Locality, Official, Visit, VisitParticipant
-from .presenters import plan_fields
+from .presenters import load_bundles, plan_fields
 from .rules import DEFAULT_OVERLAP_WINDOW
 from .stats import overlapping_pairs_in_view, overlaps_for
 from .workflow import COMBINABLE, WorkflowError, combine, is_involved
@@ -61,10 +61,10 @@ def overlap_key(visit_id, other_id):
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:24]
 
 
-def fingerprint(visit):
+def fingerprint(visit, bundle=None):
     """A digest of the plan as people see it: a proposal answered after either plan changed
-    applies to nothing."""
-    text = json.dumps(plan_fields(visit), ensure_ascii=False, sort_keys=True, default=str)
+    applies to nothing. (`bundle`: the visit's, when the caller loaded several at once.)"""
+    text = json.dumps(plan_fields(visit, bundle), ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -151,15 +151,18 @@ def visible_proposal(proposal_id, scope):
     return proposal, proposer, target
 
 
-def is_current(proposal, proposer, target):
-    """Still open to an answer: pending, both plans still to be carried out and unchanged."""
-    return proposal.state == vocab.JOINT_PENDING and _unchanged(proposal, proposer, target)
+def is_current(proposal, proposer, target, prints=None):
+    """Still open to an answer: pending, both plans still to be carried out and unchanged.
+    `prints`: visit id -> fingerprint, when the caller computed them for many proposals at once."""
+    return proposal.state == vocab.JOINT_PENDING and _unchanged(proposal, proposer, target, prints)
 
 
-def _unchanged(proposal, proposer, target):
+def _unchanged(proposal, proposer, target, prints=None):
+    def print_of(visit):
+        return prints[visit.id] if prints is not None else fingerprint(visit)
     return (proposer.state in COMBINABLE and target.state in COMBINABLE
-            and proposal.proposer_fingerprint == fingerprint(proposer)
-            and proposal.target_fingerprint == fingerprint(target))
+            and proposal.proposer_fingerprint == print_of(proposer)
+            and proposal.target_fingerprint == print_of(target))
 
 
 def may_answer(proposal, proposer, target, user, scope):
@@ -329,6 +332,10 @@ def _views(rows, own_ids, user, scope):
     visits = {v.id: v for v in Visit.select().where(
         Visit.id.in_({i for p in rows for i in (p.proposer_visit_id, p.target_visit_id)}))}
     departments = dict(Department.select(Department.id, Department.name).tuples())
+    # The plans of pending proposals, loaded together (a few queries in all, not a few per plan).
+    pending = [visits[i] for i in {i for p in rows if p.state == vocab.JOINT_PENDING
+                                   for i in (p.proposer_visit_id, p.target_visit_id)}]
+    prints = {b.visit.id: fingerprint(b.visit, b) for b in load_bundles(pending, with_report=False)}
     views = []
     for proposal in rows:
         proposer, target = visits[proposal.proposer_visit_id], visits[proposal.target_visit_id]
@@ -340,7 +347,7 @@ def _views(rows, own_ids, user, scope):
         own, other = (target, proposer) if incoming else (proposer, target)
         if not scope.sees_visit(own):
             continue
-        current = is_current(proposal, proposer, target) if proposal.state == vocab.JOINT_PENDING else False
+        current = is_current(proposal, proposer, target, prints)
         can_answer = current and may_answer(proposal, proposer, target, user, scope)
         other_visit = other if scope.sees_visit(other) else None
         # The other plan's dates as the proposal was made on them, no later: an old proposal must
