@@ -1,4 +1,5 @@
-"""CSV import of reference data: departments, officials, localities, assignments, holidays.
+"""CSV import of reference data: departments, officials, localities (with their lifetimes), what ended
+localities went into (successors), assignments, holidays.
 
 Each kind has its columns (headers are matched without regard to case or diacritics: "Mã cấp
 trên" = "ma_cap_tren"). A file is checked whole first; if any row is wrong nothing is written and
@@ -12,14 +13,15 @@ import functools
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from cms.db import database
 from cms.text import fold, nfc
-from cms.timeutil import parse_day
+from cms.timeutil import format_day, parse_day
 from cms.trees import Tree
 
 from . import vocab
-from .models import Assignment, CalendarDay, Department, Locality, Official
+from .models import Assignment, CalendarDay, Department, Locality, LocalitySuccession, Official
 
 TRUE_WORDS = {"co", "x", "1", "true", "yes", "dung"}
 FALSE_WORDS = {"", "khong", "0", "false", "no", "sai"}
@@ -42,7 +44,11 @@ KINDS = {
                                Column("loai", "Loại", True), Column("ma_cap_tren", "Mã cấp trên"),
                                Column("mien_nui", "Miền núi"), Column("vung_sau_vung_xa",
                                                                       "Vùng sâu, vùng xa"),
-                               Column("thu_tu", "Thứ tự")]),
+                               Column("thu_tu", "Thứ tự"), Column("tu_ngay", "Từ ngày"),
+                               Column("den_ngay", "Đến ngày")]),
+    "successors": ("Địa bàn kế tiếp (sáp nhập, chia tách)",
+                   [Column("ma_cu", "Mã địa bàn cũ", True), Column("ma_moi", "Mã địa bàn mới", True),
+                    Column("ty_le", "Tỷ lệ")]),
     "assignments": ("Phân công theo dõi", [Column("ma_can_bo", "Mã cán bộ", True),
                                            Column("ma_dia_ban", "Mã địa bàn", True),
                                            Column("tu_ngay", "Từ ngày", True), Column("den_ngay", "Đến ngày"),
@@ -281,9 +287,18 @@ def _localities(rows, errors, report, write):
                                    "không thể là cấp trên của chính nó."))
             parent = None
         parents[row["ma"]] = parent
-        parsed.append((row, {"code": row["ma"], "name": row["ten"], "kind": kind,
-                             "mountainous": bool(mountainous), "remote": bool(remote),
-                             "position": position or 0}, parent))
+        valid_from = _field(errors, row, cols["tu_ngay"], parse_date) if row.get("tu_ngay") else None
+        valid_to = _field(errors, row, cols["den_ngay"], parse_date) if row.get("den_ngay") else None
+        if valid_from and valid_to and valid_to < valid_from:
+            errors.append(RowError(row["_line"], cols["den_ngay"].label, "đến ngày trước từ ngày."))
+        values = {"code": row["ma"], "name": row["ten"], "kind": kind, "mountainous": bool(mountainous),
+                  "remote": bool(remote), "position": position or 0}
+        # A file without the lifetime columns (the older format) keeps the stored lifetimes.
+        if "tu_ngay" in row:
+            values["valid_from"] = valid_from
+        if "den_ngay" in row:
+            values["valid_to"] = valid_to
+        parsed.append((row, values, parent))
     tree = Tree.from_pairs(parents.items())  # by code: the file's rows over the stored ones
     for row, _values, parent in parsed:
         if parent and parent not in parents:
@@ -307,6 +322,58 @@ def _localities(rows, errors, report, write):
             if len(rest) == len(pending):
                 break
             pending = rest
+
+
+def parse_share(text):
+    """'0,25', '0.25' or '25%' -> 0.25; a share must be above 0 and at most 1."""
+    typed = (text or "").strip().replace(" ", "")
+    try:
+        value = float(typed.rstrip("%").replace(",", ".")) / (100 if typed.endswith("%") else 1)
+    except ValueError:
+        raise ValueError(f"tỷ lệ '{typed}' không phải là số (ví dụ 0,25 hoặc 25%)") from None
+    if not 0 < value <= 1:
+        raise ValueError(f"tỷ lệ '{typed}' phải lớn hơn 0 và không quá 1")
+    return value
+
+
+def _successors(rows, errors, report, write):
+    cols = {c.key: c for c in KINDS["successors"][1]}
+    units = {row.code: row for row in Locality.select(Locality.id, Locality.code, Locality.name,
+                                                      Locality.valid_from, Locality.valid_to)}
+    seen, shares, parsed = {}, {}, []
+    for row in rows:
+        old, new = units.get(row["ma_cu"]), units.get(row["ma_moi"])
+        for key, unit in (("ma_cu", old), ("ma_moi", new)):
+            if row[key] and unit is None:
+                errors.append(RowError(row["_line"], cols[key].label, f"không có địa bàn mã '{row[key]}'."))
+        share = _field(errors, row, cols["ty_le"], parse_share) if row.get("ty_le") else None
+        pair = (row["ma_cu"], row["ma_moi"])
+        if pair in seen:
+            errors.append(RowError(row["_line"], cols["ma_moi"].label, f"trùng với dòng {seen[pair]}."))
+            continue
+        seen[pair] = row["_line"]
+        if old is None or new is None:
+            continue
+        if old.id == new.id:
+            errors.append(RowError(row["_line"], cols["ma_moi"].label, "địa bàn không thể kế tiếp chính nó."))
+        elif old.valid_to is None:
+            errors.append(RowError(row["_line"], cols["ma_cu"].label,
+                                   f"{old.name} chưa có ngày kết thúc (cột den_ngay của tệp địa bàn)."))
+        elif not new.exists_on(old.valid_to + timedelta(days=1)):
+            errors.append(RowError(row["_line"], cols["ma_moi"].label,
+                                   f"{new.name} không tồn tại vào ngày sau khi {old.name} kết thúc "
+                                   f"({format_day(old.valid_to + timedelta(days=1))})."))
+        if share is not None:
+            shares.setdefault(row["ma_cu"], []).append((row["_line"], share))
+        parsed.append((old.id, new.id, share))
+    for code, parts in shares.items():
+        if sum(share for _line, share in parts) > 1.001:
+            errors.append(RowError(parts[-1][0], cols["ty_le"].label,
+                                   f"tổng tỷ lệ của địa bàn '{code}' vượt quá 1."))
+    if write:
+        for old_id, new_id, share in parsed:
+            where = (LocalitySuccession.old == old_id) & (LocalitySuccession.new == new_id)
+            _upsert(LocalitySuccession, where, {"old": old_id, "new": new_id, "share": share}, report)
 
 
 def _assignments(rows, errors, report, write):
@@ -368,7 +435,7 @@ def _holidays(rows, errors, report, write):
 
 
 HANDLERS = {"departments": _departments, "officials": _officials, "localities": _localities,
-            "assignments": _assignments, "holidays": _holidays}
+            "successors": _successors, "assignments": _assignments, "holidays": _holidays}
 
 
 def import_csv(kind, data, link_accounts=False):

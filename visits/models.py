@@ -13,6 +13,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -20,10 +21,10 @@ from peewee import (
 
 from cms.accounts import User
 from cms.db import database
-from cms.migrations import register
+from cms.migrations import add_column_if_missing, register
 from cms.models import BaseModel, IndexTask, enqueue_index
 from cms.text import fold, nfc, normalize_tones
-from cms.timeutil import utcnow
+from cms.timeutil import format_day, utcnow
 from cms.trees import id_tree
 
 from . import vocab
@@ -183,6 +184,10 @@ class Locality(BaseModel):
     position = IntegerField(default=0)
     active = BooleanField(default=True)
     search_text = TextField(default="")
+    # The unit's lifetime (blank: before our records / still exists). A unit that ended went into
+    # the units of its LocalitySuccession rows.
+    valid_from = DateField(null=True)
+    valid_to = DateField(null=True)
 
     class Meta:
         table_name = "visit_locality_unit"
@@ -209,6 +214,46 @@ class Locality(BaseModel):
     def subtree_ids(cls, locality_id):
         """Ids of a locality and of every unit under it (one query)."""
         return id_tree(cls).descendant_ids(locality_id)
+
+    def exists_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None
+                                                                         or day <= self.valid_to)
+
+    @classmethod
+    def existing_on(cls, day):
+        """The units that existed on `day` (a query)."""
+        return cls.select().where((cls.valid_from.is_null() | (cls.valid_from <= day))
+                                  & (cls.valid_to.is_null() | (cls.valid_to >= day)))
+
+    @property
+    def lifetime_label(self):
+        """'từ 01/07/2025', 'đến 30/06/2025', 'từ 01/12/2024 đến 30/06/2025' or ''."""
+        parts = []
+        if self.valid_from:
+            parts.append(f"từ {format_day(self.valid_from)}")
+        if self.valid_to:
+            parts.append(f"đến {format_day(self.valid_to)}")
+        return " ".join(parts)
+
+
+class LocalitySuccession(BaseModel):
+    """What an ended unit went into: one row per successor. `share` is the part of the old unit
+    that went to this successor (blank: the whole of it, or its main successor)."""
+
+    old = ForeignKeyField(Locality, backref="successor_links", on_delete="CASCADE")
+    new = ForeignKeyField(Locality, backref="predecessor_links", on_delete="CASCADE")
+    share = FloatField(null=True)
+
+    class Meta:
+        table_name = "visit_locality_succession"
+        indexes = ((("old", "new"), True), (("new", "old"), False))
+
+    def save(self, *args, **kwargs):
+        with database.atomic():
+            result = super().save(*args, **kwargs)
+            # Visits are found by the names of their units' successors and predecessors.
+            enqueue_visits(visits_of_localities([self.old_id, self.new_id]))
+            return result
 
 
 class Assignment(BaseModel):
@@ -545,8 +590,8 @@ class JointProposal(BaseModel):
 
 
 VISIT_MODELS = [
-    Department, Official, Locality, Assignment, Visit, VisitSearchText, VisitParticipant, VisitLocality,
-    VisitTopic,
+    Department, Official, Locality, LocalitySuccession, Assignment, Visit, VisitSearchText, VisitParticipant,
+    VisitLocality, VisitTopic,
     VisitEvent, PlanChange, VisitReport, Attachment, FollowUp, ReviewMeeting, ReviewMeetingVisit,
     CalendarDay,
 ]
@@ -566,3 +611,12 @@ register("0210_visit_dashboard_index", _dashboard_index_with_id)
 
 
 register("0220_joint_proposals", lambda db: db.create_tables([JointProposal], safe=True))
+
+
+def _locality_lifetimes(db):
+    add_column_if_missing(db, "visit_locality_unit", "valid_from", DateField(null=True))
+    add_column_if_missing(db, "visit_locality_unit", "valid_to", DateField(null=True))
+    db.create_tables([LocalitySuccession], safe=True)
+
+
+register("0230_locality_lifetimes", _locality_lifetimes)

@@ -136,12 +136,13 @@ def official_choices(scope=None, only_own_departments=False):
 def locality_choices():
     """Active localities in tree order, indented by depth (one query). A unit whose parent is
     inactive stands at the top."""
-    rows = (Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote)
+    rows = (Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote, Locality.valid_to)
             .where(Locality.active == True)  # noqa: E712
             .order_by(Locality.position, Locality.name).tuples())
     tree = Tree(rows, id_of=itemgetter(0), parent_of=itemgetter(2))
-    return [(lid, "\u2003" * depth + name + (" ▲" if remote else ""))
-            for (lid, name, _parent, remote), depth in tree.walk()]
+    return [(lid, "\u2003" * depth + name + (" ▲" if remote else "")
+             + (f" (đến {format_day(valid_to)})" if valid_to else ""))
+            for (lid, name, _parent, remote, valid_to), depth in tree.walk()]
 
 
 def attach_list_columns(visits):

@@ -50,17 +50,22 @@ METHODS = [
 ]
 METHOD_LABELS = dict(METHODS)
 
+# Since 01/07/2025 local government has two levels (province, commune); the district-level units and
+# the towns (thị trấn) are kept as historical kinds for the records of earlier years.
 LOCALITY_KINDS = [
     ("tinh", "Tỉnh"),
-    ("thanh_pho", "Thành phố"),
-    ("thi_xa", "Thị xã"),
-    ("huyen", "Huyện"),
-    ("phuong", "Phường"),
     ("xa", "Xã"),
-    ("thi_tran", "Thị trấn"),
+    ("phuong", "Phường"),
+    ("dac_khu", "Đặc khu"),
+    ("dang_bo_xa", "Đảng bộ xã, phường, đặc khu"),
     ("dang_bo_truc_thuoc", "Đảng bộ trực thuộc Tỉnh ủy"),
     ("co_so", "Tổ chức cơ sở đảng"),
+    ("thanh_pho", "Thành phố (cấp huyện, trước 01/7/2025)"),
+    ("thi_xa", "Thị xã (trước 01/7/2025)"),
+    ("huyen", "Huyện (trước 01/7/2025)"),
+    ("thi_tran", "Thị trấn (trước 01/7/2025)"),
 ]
+HISTORICAL_LOCALITY_KINDS = {"thanh_pho", "thi_xa", "huyen", "thi_tran"}
 LOCALITY_KIND_LABELS = dict(LOCALITY_KINDS)
 
 FOLLOWUP_OPEN, FOLLOWUP_DONE, FOLLOWUP_DROPPED = "open", "done", "dropped"

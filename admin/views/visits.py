@@ -34,6 +34,7 @@ from visits.attachments import (
 )
 from visits.calendar import today_local
 from visits.export import report_tables, visit_list_table
+from visits.lineage import plan_localities_problem
 from visits.models import (
     Attachment,
     Department,
@@ -594,6 +595,9 @@ def validate_plan(form, model):
         raise ValidationError(problem)
     if not assign_lead(model, model.lead_id):
         raise ValidationError("Cán bộ chủ trì không hợp lệ.")
+    problem = plan_localities_problem(form.localities.data or [], model.start_date, model.end_date)
+    if problem:
+        raise ValidationError(problem)
     model.main_topic = form.main_topic.data
     model.methods = vocab.known_codes(form.methods.data, vocab.METHOD_LABELS)
 
