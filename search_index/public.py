@@ -6,6 +6,7 @@ they become findable by themselves when their time comes.
 """
 
 import hashlib
+import time
 from array import array
 from dataclasses import dataclass, field
 
@@ -50,6 +51,22 @@ def count_matches(searcher, query, excluded=frozenset()):
 
 
 RESCORE_POOL = 100  # adjacency boosts are weighed for this many best plain matches
+
+
+@dataclass(frozen=True)
+class SuggestBudget:
+    """What one "did you mean" may cost: typed by the public, it must never cost seconds (sixteen
+    single letters once cost 1.4 s in about 800 phrase searches on the 36-article demo)."""
+
+    max_words: int = 6  # a longer query gets no suggestion
+    min_letters: int = 3  # shorter words are left as typed: two edits away is every word
+    max_corrections: int = 3
+    candidates: int = 20  # per word and field
+    phrase_checks: int = 24  # in all
+    seconds: float = 0.1  # past it, candidates are weighed without phrase look-ups
+
+
+SUGGEST_BUDGET = SuggestBudget()
 
 
 def adjacency_bonus(searcher, docnums, phrases):
@@ -278,27 +295,48 @@ class PublicSearch:
         Each unknown word is replaced by the closest known ones (one edit before two; a swap of
         two letters is one edit); among equally close ones, the one that stands next to its
         neighbouring words in some document wins, then the commonest.
+
+        Its cost is bounded whatever was typed (SUGGEST_BUDGET): a long query gets no suggestion,
+        words too short to correct are left alone, only a few words and candidates are weighed,
+        and past the time budget candidates are weighed without the phrase look-ups.
         """
+        budget = SUGGEST_BUDGET
+        words = parsed.words()
+        if len(words) > budget.max_words:
+            return ""
         correctors = [searcher.corrector("body_f"), searcher.corrector("title_f")]
         reader = searcher.reader()
+        deadline = time.monotonic() + budget.seconds
+        checks_left = [budget.phrase_checks]
 
         def known(word):
             return reader.doc_frequency("body_f", word) + reader.doc_frequency("title_f", word)
 
-        folded_words = [folded_form(word) for word in parsed.words()]
+        def stands_together(neighbours):
+            if len(neighbours) < 2 or checks_left[0] <= 0 or time.monotonic() > deadline:
+                return 0
+            checks_left[0] -= 1
+            return searcher.search(wq.Phrase("body_f", neighbours), limit=1).scored_length()
+
+        folded_words = [folded_form(word) for word in words]
         chosen = list(folded_words)
+        corrected = 0
         for i, folded in enumerate(folded_words):
-            if known(folded):
+            if len(folded) < budget.min_letters or known(folded):
                 continue
+            if corrected == budget.max_corrections or time.monotonic() > deadline:
+                break
+            corrected += 1
+            maxdist = 1 if len(folded) <= 4 else 2
             candidates = {c for corrector in correctors
-                          for c in corrector.suggest(folded, limit=100, maxdist=2)
-                          if edit_distance(folded, c) <= 2}
+                          # the corrector's distance counts a swap as two edits; ours as one
+                          for c in corrector.suggest(folded, limit=budget.candidates, maxdist=2)
+                          if edit_distance(folded, c) <= maxdist}
 
             def fitness(candidate, i=i, typed=folded):
                 neighbours = chosen[max(0, i - 1):i] + [candidate] + chosen[i + 1:i + 2]
-                together = (searcher.search(wq.Phrase("body_f", neighbours), limit=1).scored_length()
-                            if len(neighbours) > 1 else 0)
-                return (edit_distance(typed, candidate), -together, -known(candidate), candidate)
+                return (edit_distance(typed, candidate), -stands_together(neighbours), -known(candidate),
+                        candidate)
 
             if candidates:
                 chosen[i] = min(candidates, key=fitness)
@@ -306,7 +344,7 @@ class PublicSearch:
             return ""
         accents = self._accented_forms(searcher)
         words = [word if new == old and has_diacritics(word) else accents.get(new, new)
-                 for word, old, new in zip(parsed.words(), folded_words, chosen, strict=True)]
+                 for word, old, new in zip(words, folded_words, chosen, strict=True)]
         suggestion = " ".join(words)
         check = user_query.build(user_query.parse(suggestion), adjacency=False)
         if restriction is not None:

@@ -260,3 +260,22 @@ def test_an_empty_query_shows_the_search_help(site):
         page = page_of(site, url)
         assert "Nhập từ khóa để tìm" in page.text
         assert not items(page) and not page.find("div", cls="empty-search")
+
+
+def test_a_suggestion_costs_a_bounded_number_of_searches_whatever_is_typed(demo, monkeypatch):
+    """Sixteen single letters once cost about 800 phrase searches (1.4 s) on the demo site."""
+    from whoosh.searching import Searcher
+
+    from search_index.public import SUGGEST_BUDGET
+    calls = []
+    original = Searcher.search
+    monkeypatch.setattr(Searcher, "search", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    letters = "b c d f g h j k l m n p q r s t"
+    page = demo.page(letters)
+    assert page.total == 0 and page.suggestion == ""
+    calls.clear()
+    found = demo.page("dang vein bienn tocj sonw muwngf")  # six words, four to correct
+    assert len(calls) <= 2 * 2 + SUGGEST_BUDGET.phrase_checks + 1  # two passes, the checks, the proof
+    assert found.total
+    response = demo.get("/tim-kiem?q=" + "+".join(letters.split() * 2))
+    assert response.status_code == 200 and "Không tìm thấy" in response.get_data(as_text=True)
