@@ -16,6 +16,11 @@ class IndexUnavailable(Exception):
     """The index is missing or unreadable; the search page says so, other pages are unaffected."""
 
 
+class SearchBusy(Exception):
+    """Every slot for searches never asked before is taken in this worker: the page says to try
+    again in a moment, at once, rather than make pages wait behind searches."""
+
+
 class SearchPort(Protocol):
     """What the core may call on the search service."""
 

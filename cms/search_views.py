@@ -5,13 +5,14 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from .caching import cached_page
 from .markup import html_to_text
 from .models import Article
-from .search_port import IndexUnavailable, search_service
+from .search_port import IndexUnavailable, SearchBusy, search_service
 from .site import category_tree
 from .timeutil import isoformat_local, to_local, utcnow
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 10
+BUSY_MESSAGE = "Đang có nhiều lượt tìm kiếm cùng lúc. Xin bấm tìm lại sau ít giây."
 MAX_PER_PAGE = 50
 SORTS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
 
@@ -33,6 +34,9 @@ def _run_search(per_page):
         found = search_service().public_search().search(text, page=page, per_page=per_page,
                                        category_id=category.id if category else None,
                                        year=year, sort=sort, now=utcnow())
+    except SearchBusy:
+        g.page_not_cacheable = True
+        return None, [], "busy"
     except IndexUnavailable:
         current_app.logger.exception("public search index unavailable")
         g.page_not_cacheable = True
@@ -68,7 +72,7 @@ def search_page():
     results = [(article, _snippet(article, found.terms)) for article in articles] if found else []
     current_year = to_local(utcnow()).year
     return render_template(
-        "search.html", found=found, results=results, error=error, sorts=SORTS,
+        "search.html", found=found, results=results, error=error, busy_message=BUSY_MESSAGE, sorts=SORTS,
         query=request.args.get("q", "")[:300], sort=request.args.get("sort", "relevance"),
         selected_category=request.args.get("chuyen-muc", ""), selected_year=request.args.get("nam", ""),
         years=list(range(current_year, current_year - 15, -1)))
@@ -79,6 +83,8 @@ def search_page():
 def search_api():
     per_page = _int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
     found, articles, error = _run_search(per_page)
+    if error == "busy":
+        return jsonify(error=BUSY_MESSAGE), 503, {"Retry-After": "2"}
     if error:
         return jsonify(error="Chức năng tìm kiếm tạm thời chưa sẵn sàng. Vui lòng thử lại sau."), 503
     return jsonify({

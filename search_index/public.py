@@ -6,8 +6,10 @@ they become findable by themselves when their time comes.
 """
 
 import hashlib
+import threading
 import time
 from array import array
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from whoosh import collectors
@@ -15,6 +17,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from cms.disk_store import DiskStore
+from cms.search_port import SearchBusy
 from cms.timeutil import utcnow
 
 from . import query as user_query
@@ -67,6 +70,12 @@ class SuggestBudget:
 
 
 SUGGEST_BUDGET = SuggestBudget()
+
+# Searches never asked before cost CPU in Python; so many at once per worker, so that search load
+# cannot starve the pages served by the worker's other threads. One more waits this long for a
+# slot, then is told to try again (SearchBusy); repeated searches, kept, do not take a slot.
+COLD_SEARCHES_PER_WORKER = 2
+COLD_SEARCH_WAIT_SECONDS = 1.0
 
 
 def adjacency_bonus(searcher, docnums, phrases):
@@ -175,6 +184,18 @@ class PublicSearch:
         self._derived = DiskStore(derived_dir, DERIVED_STORE_BYTES)
         self._dates_kept = (None, [])
         self._accents = (None, {})  # (index generation, folded -> most frequent accented form)
+        self._cold_slots = threading.BoundedSemaphore(COLD_SEARCHES_PER_WORKER)
+
+    @contextmanager
+    def cold_slot(self):
+        """Hold one of this worker's slots for a search not kept; SearchBusy if none frees up in
+        COLD_SEARCH_WAIT_SECONDS."""
+        if not self._cold_slots.acquire(timeout=COLD_SEARCH_WAIT_SECONDS):
+            raise SearchBusy()
+        try:
+            yield
+        finally:
+            self._cold_slots.release()
 
     @staticmethod
     def _restriction(category_id=None, year=None):
@@ -227,9 +248,10 @@ class PublicSearch:
                 result.total, docnums = len(matched), list(pool[(page - 1) * per_page:page * per_page])
             else:
                 dates = self._dates(searcher) if sort == "date" else None
-                result.total, docnums = ranked_page(searcher, matching, phrases, scheduled, page,
-                                                    per_page, by_date=sort == "date", dates=dates,
-                                                    matches=list(zip(scores, matched, strict=True)))
+                with self.cold_slot():
+                    result.total, docnums = ranked_page(searcher, matching, phrases, scheduled, page,
+                                                        per_page, by_date=sort == "date", dates=dates,
+                                                        matches=list(zip(scores, matched, strict=True)))
             if result.total:
                 result.partial = not require_all
                 result.ids = [_doc_id(searcher.stored_fields(docnum)["key"]) for docnum in docnums]
@@ -237,7 +259,8 @@ class PublicSearch:
             if len(parsed.clauses) < 2:
                 break
         if not result.total or result.partial:
-            result.suggestion = self._suggest(searcher, parsed, restriction, scheduled)
+            with self.cold_slot():
+                result.suggestion = self._suggest(searcher, parsed, restriction, scheduled)
         return result
 
     def _dates(self, searcher):
@@ -256,8 +279,9 @@ class PublicSearch:
         order, kept in the shared store for this state of the index: the next pages, the other sort
         order and the other workers reuse one pass over the matches and one weighing of adjacency."""
         def compute():
-            matches = all_matches(searcher, matching, excluded)
-            _, pool = ranked_page(searcher, matching, phrases, excluded, 1, RESCORE_POOL, matches=matches)
+            with self.cold_slot():
+                matches = all_matches(searcher, matching, excluded)
+                _, pool = ranked_page(searcher, matching, phrases, excluded, 1, RESCORE_POOL, matches=matches)
             return (array("d", [score for score, _ in matches]),
                     array("q", [docnum for _, docnum in matches]), array("q", pool))
 

@@ -279,3 +279,28 @@ def test_a_suggestion_costs_a_bounded_number_of_searches_whatever_is_typed(demo,
     assert found.total
     response = demo.get("/tim-kiem?q=" + "+".join(letters.split() * 2))
     assert response.status_code == 200 and "Không tìm thấy" in response.get_data(as_text=True)
+
+
+def test_when_every_cold_search_slot_is_taken_a_new_query_is_told_to_retry_and_kept_ones_answer(
+        demo, monkeypatch):
+    import search_index.public as public_search
+    monkeypatch.setattr(public_search, "COLD_SEARCH_WAIT_SECONDS", 0.01)
+    assert demo.page("đảng viên").total  # asked once: its matches are kept
+    slots = demo.service.public._cold_slots
+    taken = 0
+    while slots.acquire(blocking=False):
+        taken += 1
+    try:
+        assert taken == public_search.COLD_SEARCHES_PER_WORKER
+        response = demo.get("/tim-kiem?q=chi+bo+kiem+tra")
+        assert response.status_code == 200
+        assert "Đang có nhiều lượt tìm kiếm cùng lúc" in response.get_data(as_text=True)
+        api = demo.get("/api/search?q=chi+bo+kiem+tra")
+        assert api.status_code == 503 and api.headers["Retry-After"] == "2"
+        assert "nhiều lượt tìm kiếm" in api.get_json()["error"]
+        assert demo.page("đảng viên").total  # a kept query takes no slot
+    finally:
+        for _ in range(taken):
+            slots.release()
+    again = demo.get("/tim-kiem?q=chi+bo+kiem+tra").get_data(as_text=True)  # the busy answer was not kept
+    assert "Đang có nhiều lượt" not in again and "Tìm thấy" in again
