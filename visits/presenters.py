@@ -145,6 +145,19 @@ def locality_choices():
             for (lid, name, _parent, remote, valid_to), depth in tree.walk()]
 
 
+def plan_locality_choices(today):
+    """The visit form's choices: today's units first, in tree order, then former units (ended
+    before today, kept for the records of earlier years), as two groups."""
+    current, former = [], []
+    ended = {lid for (lid,) in Locality.select(Locality.id).where(Locality.valid_to < today).tuples()}
+    for choice in locality_choices():
+        (former if choice[0] in ended else current).append(choice)
+    groups = {"Địa bàn hiện nay": current}
+    if former:
+        groups["Địa bàn trước đây (đã kết thúc)"] = former
+    return groups
+
+
 def attach_list_columns(visits):
     """Each visit of a page with its lead, department and locality names, in three queries."""
     ids = [v.id for v in visits]

@@ -56,6 +56,7 @@ from visits.presenters import (
     locality_choices,
     official_choices,
     plan_fields,
+    plan_locality_choices,
     report_fields,
 )
 from visits.rules import DEFAULT_OVERLAP_WINDOW, plan_dates_problem
@@ -262,7 +263,7 @@ class VisitView(FieldModelView):
             if lead:
                 form.lead.choices.insert(0, (lead.id, lead.full_name))
         form.participants.choices = official_choices()
-        form.localities.choices = locality_choices()
+        form.localities.choices = plan_locality_choices(today_local())
         if request.method == "GET":
             if visit is None:
                 own = sorted(scope.official_ids)
