@@ -201,7 +201,7 @@ LOCALITY_VISITS_SHOWN = 200
 class LocalityView(FoldedSearchMixin, ReferenceView):
     audit_type = "visit_locality"
     details_template = "admin/visits/locality_details.html"
-    column_list = ["name", "kind", "parent", "lifetime", "mountainous", "remote", "followers", "code"]
+    column_list = ["name", "kind", "parent", "mountainous", "remote", "followers", "lifetime", "code"]
     column_details_list = ["code", "name", "kind", "parent", "lifetime", "mountainous", "remote", "position",
                            "active"]
     column_labels = {"code": "Mã", "name": "Tên", "kind": "Loại", "parent": "Thuộc",
