@@ -221,6 +221,9 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
                          "lifetime": _lifetime_cell}
     column_formatters_export = {"kind": lambda v, c, m, n: m.kind_label, "followers": _followers_cell,
                                 "lifetime": _lifetime_cell}
+    column_formatters_detail = {"kind": lambda v, c, m, n: m.kind_label, "lifetime": _lifetime_cell,
+                                **{name: (lambda v, c, m, n: "Có" if getattr(m, n) else "Không")
+                                   for name in ("mountainous", "remote", "active")}}
     form_columns = ["code", "name", "kind", "parent", "valid_from", "valid_to", "mountainous", "remote",
                     "position", "active"]
     form_overrides = {"kind": SelectField, "parent": SelectField, "valid_from": DateTextField,

@@ -183,6 +183,7 @@ def test_coverage_page_both_views_as_a_leader(field, history, visited, as_user):
     leader = as_user("leader")
     page = text(leader.get("/admin/visit-dashboard/coverage?level=all&period=3650"))
     assert "Theo địa bàn hiện nay" in page and "Theo địa bàn tại thời điểm đi" in page
+    assert "Đơn vị trực thuộc tỉnh (xã, phường, đảng bộ trực thuộc)" in page
     assert 'aria-current="page">Theo địa bàn hiện nay' in page
     assert ">Xã Hữu Lập</a>" not in page and ">Xã Mường Ải</a>" not in page
     assert _row(page, "Xã Hữu Kiệm")[:3] == [visited.two.end_date.strftime("%d/%m/%Y"), _days(visited.two),
@@ -246,6 +247,7 @@ def test_rotation_across_the_merger_on_the_new_units_page(field, history, visite
     leader = as_user("leader")
     page = text(leader.get(f"/admin/visit_locality/details/?id={history.merged.id}"))
     assert "từ 01/07/2025" in page and "còn tồn tại" in page
+    assert "True" not in re.sub(r"<script.*?</script>", "", page, flags=re.S)  # Vietnamese yes/no
     lineage_card = page.split("Thời gian tồn tại và sắp xếp địa bàn")[1].split("</section>")[0]
     for key, name in (("huukiem", "Xã Hữu Kiệm cũ"), ("huulap", "Xã Hữu Lập"), ("baonam", "Xã Bảo Nam")):
         assert f'details/?id={history.old[key].id}">{name}</a>' in lineage_card  # predecessors, linked
