@@ -120,6 +120,11 @@ class LocalityInfo:
     def ended(self):
         return self.valid_to is not None
 
+    def overlaps(self, start, end):
+        """Whether the unit existed at some time from start to end."""
+        return ((self.valid_from is None or self.valid_from <= end)
+                and (self.valid_to is None or start <= self.valid_to))
+
     @property
     def lifetime_label(self):
         """'từ 01/07/2025', 'đến 30/06/2025', 'từ 01/12/2024 đến 30/06/2025' or ''."""

@@ -195,18 +195,30 @@ def _month_end(month):
 
 def localities_info(day=None, period_start=None):
     """The active localities in tree order, with their lifetimes: all of them, those existing on
-    `day`, or (with period_start) those that existed at some time from period_start to `day`."""
+    `day`, or (with period_start) those that existed at some time from period_start to `day`.
+
+    A unit kept whose parent is not kept (a commune that outlived its district) hangs under the
+    nearest unit above it that is, so that it still shows, and still rolls up, under the province."""
     query = (Locality.select(Locality.id, Locality.name, Locality.parent, Locality.kind, Locality.remote,
                              Locality.mountainous, Locality.valid_from, Locality.valid_to)
              .where(Locality.active == True)  # noqa: E712
              .order_by(Locality.position, Locality.name))
-    if day is not None:
-        first = day if period_start is None else period_start
-        query = query.where((Locality.valid_from.is_null() | (Locality.valid_from <= day))
-                            & (Locality.valid_to.is_null() | (Locality.valid_to >= first)))
-    return [rules.LocalityInfo(lid, name, parent_id, kind, bool(remote), bool(mountainous),
-                               _as_date(valid_from), _as_date(valid_to))
-            for lid, name, parent_id, kind, remote, mountainous, valid_from, valid_to in raw_rows(query)]
+    infos = [rules.LocalityInfo(lid, name, parent_id, kind, bool(remote), bool(mountainous),
+                                _as_date(valid_from), _as_date(valid_to))
+             for lid, name, parent_id, kind, remote, mountainous, valid_from, valid_to in raw_rows(query)]
+    if day is None:
+        return infos
+    first = day if period_start is None else period_start
+    parents = {info.id: info.parent_id for info in infos}
+    kept = [info for info in infos if info.overlaps(first, day)]
+    kept_ids = {info.id for info in kept}
+    for info in kept:
+        parent, seen = info.parent_id, {info.id}
+        while parent is not None and parent not in kept_ids and parent not in seen:
+            seen.add(parent)
+            parent = parents.get(parent)
+        info.parent_id = parent if parent in kept_ids else None
+    return kept
 
 
 def coverage_table(scope, as_of, period_start, stale_days, department_id=None, units=rules.UNITS_NOW):

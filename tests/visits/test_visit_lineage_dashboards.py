@@ -357,3 +357,16 @@ def test_a_2027_plan_for_an_ended_unit_is_refused_in_the_back_office(field, hist
             "nay thuộc Xã Mường Xén, Xã Tà Cạ.") in page
     assert Visit.select().count() == before
     assert not Visit.select().where(Visit.title == "Kiểm tra công tác tổ chức ở Mường Ải").exists()
+
+
+def test_a_commune_that_outlived_its_district_stays_under_the_province(field, history, make_visit):
+    Locality.update(valid_to=END).where(Locality.id == field.kyson.id).execute()
+    visit = _done(make_visit, "a", date(2025, 10, 6), [field.namcan], "Đi Nậm Cắn")
+    rows, _ = coverage_table(build_scope(field.users["leader"]), AS_OF, PERIOD_START, 180)
+    by_name = _by_name(rows)
+    assert "Huyện Kỳ Sơn" not in by_name
+    assert by_name["Xã Nậm Cắn"].depth == 1 and by_name["Xã Nậm Cắn"].last_visit == visit.end_date
+    assert by_name["Tỉnh Nghệ An"].visits_in_period == 1
+    rows, _ = coverage_table(build_scope(field.users["leader"]), AS_OF, PERIOD_START, 180,
+                             units=rules.UNITS_THEN)
+    assert _by_name(rows)["Xã Nậm Cắn"].depth == 2  # under its district of the time
