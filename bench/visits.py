@@ -7,7 +7,9 @@ time (median and p95) and SQL query count, next to the article list /admin/artic
 
 The site (articles) comes from bench/generate.py (a cached SQLite file, or generated into the given
 PostgreSQL scratch database); the visits are added in bulk (insert_many with explicit ids) by
-visits.demo.generate_plans/write_plans over five years, with 200 officials and ~360 localities.
+visits.demo.generate_plans/write_plans over five years, with 200 officials and ~500 localities, of
+which most communes and every district end on 30/06/2025, merged three into one or split in two
+(add_history), so that the dashboards by today's units walk a lineage.
 Requests go through Flask's test client as a logged-in admin (and once as a staff member, whose
 dashboards are scoped to a department). The query count of a page must not depend on the number of
 visits: it is printed so that an N+1 shows.
@@ -41,12 +43,14 @@ PAGES = [
     ("field days (year)", "/admin/visit-dashboard/field-days", "<svg"),
     ("coverage (units)", "/admin/visit-dashboard/coverage", "<svg"),
     ("coverage (all)", "/admin/visit-dashboard/coverage?level=all", "<svg"),
+    ("coverage (all, then)", "/admin/visit-dashboard/coverage?level=all&units=then", "<svg"),
     ("overdue follow-ups", "/admin/visit-dashboard/follow-ups", "<svg"),
 ]
 STAFF_PAGES = [
     ("staff: visit list", "/admin/visit/", "<table"),
     ("staff: overview", "/admin/visit-dashboard/", "<svg"),
     ("staff: field days", "/admin/visit-dashboard/field-days", "<svg"),
+    ("staff: coverage", "/admin/visit-dashboard/coverage?level=all", "<svg"),
 ]
 
 
@@ -74,6 +78,7 @@ def populate(n_visits, seed, log):
                 for i in range(300)]
     Locality.insert_many(communes, fields=[Locality.code, Locality.name, Locality.kind, Locality.parent,
                                            Locality.remote]).execute()
+    add_history(log)
     officials = list(Official.select().order_by(Official.id))
     localities = list(Locality.select().order_by(Locality.id))
     t0 = time.perf_counter()
@@ -93,6 +98,61 @@ def populate(n_visits, seed, log):
     # such a bulk insert (index-only scans need it).
     postgres = database.obj.__class__.__name__ == "PostgresqlDatabase"
     database.execute_sql("VACUUM ANALYZE" if postgres else "ANALYZE")
+
+
+CHANGE_DAY = (2025, 6, 30)  # the last day of the former units, as in Nghệ An's 2025 arrangement
+
+
+def add_history(log):
+    """The 2025 reorganisation in miniature, so that the dashboards walk a real lineage: of the 300
+    bench communes, 240 merge three by three into 80 new ones and 30 are each split between two
+    new ones (shares 0.6 / 0.4), 30 stay; the district-level units end too, each going into the new
+    units its communes went into (equal shares). The new units stand directly under the province."""
+    from datetime import date, timedelta
+
+    from visits.models import Locality, LocalitySuccession
+
+    end = date(*CHANGE_DAY)
+    start = end + timedelta(days=1)
+    province = Locality.get(Locality.code == "NA")
+    units = list(Locality.select().where(Locality.kind.in_(["huyen", "thi_xa", "thanh_pho"]))
+                 .order_by(Locality.id))
+    communes = list(Locality.select().where(Locality.code.startswith("BX")).order_by(Locality.code))
+    new_rows = [(f"BM{j:04d}", f"Xã hợp nhất thử nghiệm {j}", "xa", province.id, start, 500 + j)
+                for j in range(80)]
+    new_rows += [(f"BS{j:04d}", f"Xã chia tách thử nghiệm {j}", "xa", province.id, start, 600 + j)
+                 for j in range(60)]
+    Locality.insert_many(new_rows, fields=[Locality.code, Locality.name, Locality.kind, Locality.parent,
+                                           Locality.valid_from, Locality.position]).execute()
+    new = {code: lid for code, lid in Locality.select(Locality.code, Locality.id)
+           .where(Locality.code.startswith("BM") | Locality.code.startswith("BS")).tuples()}
+    links, into = [], {}  # into: district id -> [new ids of its communes]
+    for i, commune in enumerate(communes[:270]):
+        if i < 240:
+            parts = [(new[f"BM{i // 3:04d}"], None)]
+        else:
+            k = i - 240
+            parts = [(new[f"BS{2 * k:04d}"], 0.6), (new[f"BS{2 * k + 1:04d}"], 0.4)]
+        links += [(commune.id, lid, share) for lid, share in parts]
+        into.setdefault(commune.parent_id, []).extend(lid for lid, _share in parts)
+    for unit in units:
+        targets = list(dict.fromkeys(into.get(unit.id, [])))
+        links += [(unit.id, lid, round(1 / len(targets), 4)) for lid in targets]
+    ended = [c.id for c in communes[:270]] + [u.id for u in units]
+    Locality.update(valid_to=end).where(Locality.id.in_(ended)).execute()
+    LocalitySuccession.insert_many(links, fields=[LocalitySuccession.old, LocalitySuccession.new,
+                                                  LocalitySuccession.share]).execute()
+    log(f"  history: {len(ended)} units ended {end:%d/%m/%Y}, {len(new_rows)} new, {len(links)} successions")
+
+
+def history_pages():
+    """The page of a merged unit (its predecessors' rotation and visits) and of an ended district."""
+    from visits.models import Locality
+
+    merged = Locality.get(Locality.code == "BM0000")
+    district = Locality.select().where(Locality.kind == "huyen").order_by(Locality.id).first()
+    return [("locality (merged)", f"/admin/visit_locality/details/?id={merged.id}", "<table"),
+            ("locality (district)", f"/admin/visit_locality/details/?id={district.id}", "<table")]
 
 
 def reset_visit_schema():
@@ -160,16 +220,19 @@ def main(argv=None):
             database.connect(reuse_if_open=True)
             reset_visit_schema()
             populate(args.visits, args.seed, log)
+            extra = history_pages()
+            admin_pages = PAGES + extra
+            staff_pages = STAFF_PAGES + [(f"staff: {name}", path, marker) for name, path, marker in extra[:1]]
             database.close()
         counter = QueryCounter(database.obj)
         results = []
-        for username, pages in (("bench_admin", PAGES), ("bench_staff", STAFF_PAGES)):
+        for username, pages in (("bench_admin", admin_pages), ("bench_staff", staff_pages)):
             client = app.test_client()
             login(client, username)
             for name, path, marker in pages:
                 result = measure(client, counter, path, marker, args.requests)
                 results.append((name, path, result))
-                log(f"  {name:<22} median {result['median']:8.1f} ms  p95 {result['p95']:8.1f} ms  "
+                log(f"  {name:<26} median {result['median']:8.1f} ms  p95 {result['p95']:8.1f} ms  "
                     f"queries {result['queries']}")
         if not database.is_closed():
             database.close()
@@ -177,11 +240,11 @@ def main(argv=None):
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(f"\nBack-office pages with {args.visits:,} visits and {args.articles:,} articles — {backend}, "
           f"{args.requests} requests a page, in-process (Flask test client)")
-    print(f"{'page':<22}{'path':<44}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'KB':>8}")
-    print("-" * 102)
+    print(f"{'page':<26}{'path':<54}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'KB':>8}")
+    print("-" * 116)
     base = next(r for n, _, r in results if n == "article list")["median"]
     for name, path, r in results:
-        print(f"{name:<22}{path:<44}{r['median']:>10.1f}{r['p95']:>9.1f}{'/'.join(map(str, r['queries'])):>9}"
+        print(f"{name:<26}{path:<54}{r['median']:>10.1f}{r['p95']:>9.1f}{'/'.join(map(str, r['queries'])):>9}"
               f"{r['kb']:>8.1f}  x{r['median'] / base:.1f}")
     errors = [e for _, _, r in results for e in r["errors"]]
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")

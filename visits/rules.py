@@ -113,6 +113,66 @@ class LocalityInfo:
     kind: str = ""
     remote: bool = False
     mountainous: bool = False
+    valid_from: object = None  # date or None: the unit's lifetime (blank: before our records)
+    valid_to: object = None  # date or None (blank: still exists)
+
+    @property
+    def ended(self):
+        return self.valid_to is not None
+
+    def overlaps(self, start, end):
+        """Whether the unit existed at some time from start to end."""
+        return ((self.valid_from is None or self.valid_from <= end)
+                and (self.valid_to is None or start <= self.valid_to))
+
+    @property
+    def lifetime_label(self):
+        """'từ 01/07/2025', 'đến 30/06/2025', 'từ 01/12/2024 đến 30/06/2025' or ''."""
+        parts = []
+        if self.valid_from:
+            parts.append(f"từ {self.valid_from:%d/%m/%Y}")
+        if self.valid_to:
+            parts.append(f"đến {self.valid_to:%d/%m/%Y}")
+        return " ".join(parts)
+
+
+UNITS_NOW = "now"  # rows: today's units; an old unit's visits counted for its successors
+UNITS_THEN = "then"  # rows: the units of the period, ended ones included; visits as they were made
+UNITS_VIEWS = ((UNITS_NOW, "Theo địa bàn hiện nay"), (UNITS_THEN, "Theo địa bàn tại thời điểm đi"))
+
+
+def carry_over(visit_stats, visit_localities, stand_for):
+    """The figures of coverage re-addressed to the units that stand for the visited ones.
+
+    stand_for(locality_id) -> the ids of the rows a visit to that unit counts for (today's
+    successors of an ended unit, each part of a split; the unit itself when it still exists;
+    nothing when it ended with no successor). A visit that reaches one row through two old units
+    counts once for it; the last visit of a row is the latest of the units standing behind it.
+    The counts of visit_stats are summed as given (callers that count visits once pass
+    visit_localities, which is what rules.coverage counts from).
+    """
+    cache = {}
+
+    def targets(locality_id):
+        if locality_id not in cache:
+            cache[locality_id] = tuple(stand_for(locality_id))
+        return cache[locality_id]
+
+    stats = {}
+    for locality_id, (last_date, count) in visit_stats.items():
+        for target in targets(locality_id):
+            old_last, old_count = stats.get(target, (None, 0))
+            if old_last is None or (last_date is not None and last_date > old_last):
+                old_last = last_date
+            stats[target] = (old_last, old_count + count)
+    carried = None
+    if visit_localities is not None:
+        carried = {}
+        for visit_id, locality_ids in visit_localities.items():
+            reached = list(dict.fromkeys(t for lid in locality_ids for t in targets(lid)))
+            if reached:
+                carried[visit_id] = reached
+    return stats, carried
 
 
 @dataclass

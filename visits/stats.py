@@ -14,6 +14,7 @@ from cms.db import database
 
 from . import rules, vocab
 from .calendar import month_starts
+from .lineage import Lineage
 from .models import (
     Assignment,
     Department,
@@ -192,16 +193,42 @@ def _month_end(month):
 
 # --- coverage --------------------------------------------------------------------------------------
 
-def localities_info():
-    return [rules.LocalityInfo(row.id, row.name, row.parent_id, row.kind, row.remote, row.mountainous)
-            for row in Locality.select(Locality.id, Locality.name, Locality.parent, Locality.kind,
-                                       Locality.remote, Locality.mountainous)
-            .where(Locality.active == True)  # noqa: E712
-            .order_by(Locality.position, Locality.name)]
+def localities_info(day=None, period_start=None):
+    """The active localities in tree order, with their lifetimes: all of them, those existing on
+    `day`, or (with period_start) those that existed at some time from period_start to `day`.
+
+    A unit kept whose parent is not kept (a commune that outlived its district) hangs under the
+    nearest unit above it that is, so that it still shows, and still rolls up, under the province."""
+    query = (Locality.select(Locality.id, Locality.name, Locality.parent, Locality.kind, Locality.remote,
+                             Locality.mountainous, Locality.valid_from, Locality.valid_to)
+             .where(Locality.active == True)  # noqa: E712
+             .order_by(Locality.position, Locality.name))
+    infos = [rules.LocalityInfo(lid, name, parent_id, kind, bool(remote), bool(mountainous),
+                                _as_date(valid_from), _as_date(valid_to))
+             for lid, name, parent_id, kind, remote, mountainous, valid_from, valid_to in raw_rows(query)]
+    if day is None:
+        return infos
+    first = day if period_start is None else period_start
+    parents = {info.id: info.parent_id for info in infos}
+    kept = [info for info in infos if info.overlaps(first, day)]
+    kept_ids = {info.id for info in kept}
+    for info in kept:
+        parent, seen = info.parent_id, {info.id}
+        while parent is not None and parent not in kept_ids and parent not in seen:
+            seen.add(parent)
+            parent = parents.get(parent)
+        info.parent_id = parent if parent in kept_ids else None
+    return kept
 
 
-def coverage_table(scope, as_of, period_start, stale_days, department_id=None):
-    """rules.coverage over the scope's done visits: last visit up to as_of, visits since period_start."""
+def coverage_table(scope, as_of, period_start, stale_days, department_id=None, units=rules.UNITS_NOW):
+    """rules.coverage over the scope's done visits: last visit up to as_of, visits since period_start.
+
+    units="now": the rows are the units existing on as_of, and a visit to a unit that has ended
+    counts for the units of as_of it went into (visits.lineage, loaded once: two queries).
+    units="then": the rows are the units that existed at some time in the period, ended ones
+    included, and visits count for the units they were made to.
+    """
     conditions = _visits(scope, department_id) + [Visit.state == vocab.DONE, Visit.start_date <= as_of]
     in_period = (Visit.end_date >= period_start)
     stats_query = (VisitLocality.select(VisitLocality.locality, fn.MAX(Visit.end_date),
@@ -214,7 +241,14 @@ def coverage_table(scope, as_of, period_start, stale_days, department_id=None):
     visit_localities = {}
     for visit_id, locality_id in raw_rows(_where(pairs_query, conditions)):
         visit_localities.setdefault(visit_id, []).append(locality_id)
-    rows = rules.coverage(localities_info(), stats, as_of, stale_days, visit_localities)
+    if units == rules.UNITS_THEN:
+        infos = localities_info(as_of, period_start)
+    else:
+        infos = localities_info(as_of)
+        lineage = Lineage.load()
+        stats, visit_localities = rules.carry_over(stats, visit_localities,
+                                                   lambda lid: lineage.units_on(lid, as_of))
+    rows = rules.coverage(infos, stats, as_of, stale_days, visit_localities)
     return rows, current_followers(as_of)
 
 

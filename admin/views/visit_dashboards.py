@@ -97,17 +97,21 @@ class VisitDashboardView(FieldBaseView):
         today = today_local()
         period_days = _int("period", 365, 1, 3650)
         stale_days = _int("stale", rules.DEFAULT_STALE_DAYS, 1, 3650)
+        units = request.args.get("units")
+        units = units if units in dict(rules.UNITS_VIEWS) else rules.UNITS_NOW
         rows, followers = coverage_table(self.scope, today, today - timedelta(days=period_days - 1),
-                                         stale_days,
-                                         department_id)
+                                         stale_days, department_id, units=units)
         level = request.args.get("level", "units")
         shown = [r for r in rows if r.depth == 1] if level == "units" else [r for r in rows if r.depth >= 1]
         chart = charts.coverage_bars(
-            [(("\u2003" * (r.depth - 1)) + r.locality.name, r.days_since, r.stale, r.remote) for r in shown],
+            [(("\u2003" * (r.depth - 1)) + r.locality.name
+              + (f" ({r.locality.lifetime_label})" if r.locality.ended else ""),
+              r.days_since, r.stale, r.remote) for r in shown],
             stale_days, "Số ngày kể từ lần đi cơ sở gần nhất",
             f"Địa bàn chưa được đến quá {stale_days} ngày tô đỏ; tam giác đánh dấu vùng sâu, vùng xa.")
         return {"rows": shown, "chart": chart, "followers": followers, "period": period_days,
-                "stale": stale_days, "level": level, "stale_count": sum(1 for r in shown if r.stale)}
+                "stale": stale_days, "level": level, "stale_count": sum(1 for r in shown if r.stale),
+                "units": units, "units_views": rules.UNITS_VIEWS, "today": today}
 
     def _follow_ups(self, department_id, limit=200):
         today = today_local()
@@ -164,13 +168,18 @@ class VisitDashboardView(FieldBaseView):
         info = self._department()
         data = self._coverage(info[0])
         if request.args.get("format"):
-            headers = ["Địa bàn", "Loại", "Vùng sâu, vùng xa", "Miền núi", "Lần gần nhất", "Số ngày",
-                       f"Số đợt trong {data['period']} ngày", "Quá ngưỡng", "Cán bộ đang theo dõi"]
+            headers = ["Địa bàn", "Loại", "Thời gian tồn tại", "Vùng sâu, vùng xa", "Miền núi",
+                       "Lần gần nhất", "Số ngày", f"Số đợt trong {data['period']} ngày", "Quá ngưỡng",
+                       "Cán bộ đang theo dõi"]
             rows = [[r.locality.name, vocab.LOCALITY_KIND_LABELS.get(r.locality.kind, r.locality.kind),
-                     "Có" if r.remote else "", "Có" if r.locality.mountainous else "", r.last_visit,
-                     r.days_since, r.visits_in_period, "Có" if r.stale else "",
+                     r.locality.lifetime_label, "Có" if r.remote else "",
+                     "Có" if r.locality.mountainous else "", r.last_visit, r.days_since,
+                     r.visits_in_period, "Có" if r.stale else "",
                      ", ".join(data["followers"].get(r.locality.id, []))] for r in data["rows"]]
-            return export_response([("Địa bàn", headers, rows)], request.args["format"], "dia-ban-di-co-so")
+            sheet = "Địa bàn hiện nay" if data["units"] == rules.UNITS_NOW else "Địa bàn tại thời điểm đi"
+            return export_response([(sheet, headers, rows)], request.args["format"],
+                                   "dia-ban-di-co-so" if data["units"] == rules.UNITS_NOW
+                                   else "dia-ban-di-co-so-theo-thoi-diem")
         return self._page("admin/visits/dashboard_coverage.html", department_info=info, data=data)
 
     @expose("/follow-ups")

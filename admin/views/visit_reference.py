@@ -23,6 +23,7 @@ from cms.trees import id_tree
 from visits import vocab
 from visits.calendar import today_local
 from visits.importer import KIND_CHOICES, KINDS, import_csv, template_csv
+from visits.lineage import Lineage
 from visits.models import (
     Assignment,
     CalendarDay,
@@ -33,6 +34,7 @@ from visits.models import (
     ReviewMeeting,
     ReviewMeetingVisit,
     Visit,
+    VisitLocality,
 )
 from visits.stats import current_followers
 from visits.workflow import can_manage_follow_ups
@@ -174,11 +176,36 @@ def _followers_cell(view, context, model, name):
     return ", ".join(getattr(model, "followers", []))
 
 
+def _lifetime_cell(view, context, model, name):
+    return model.lifetime_label
+
+
+class ExistsFilter(BasePeeweeFilter):
+    """Units existing today, or those that have ended (merged, split, dissolved)."""
+
+    def apply(self, query, value):
+        today = today_local()
+        ended = Locality.valid_to.is_null(False) & (Locality.valid_to < today)
+        return query.where(ended if value == "0" else ~ended)
+
+    def operation(self):
+        return "là"
+
+    def get_options(self, view):
+        return [("1", "Còn tồn tại"), ("0", "Đã kết thúc")]
+
+
+LOCALITY_VISITS_SHOWN = 200
+
+
 class LocalityView(FoldedSearchMixin, ReferenceView):
     audit_type = "visit_locality"
     details_template = "admin/visits/locality_details.html"
-    column_list = ["name", "kind", "parent", "mountainous", "remote", "followers", "code"]
+    column_list = ["name", "kind", "parent", "mountainous", "remote", "followers", "lifetime", "code"]
+    column_details_list = ["code", "name", "kind", "parent", "lifetime", "mountainous", "remote", "position",
+                           "active"]
     column_labels = {"code": "Mã", "name": "Tên", "kind": "Loại", "parent": "Thuộc",
+                     "lifetime": "Thời gian tồn tại", "valid_from": "Từ ngày", "valid_to": "Đến ngày",
                      "mountainous": "Miền núi",
                      "remote": "Vùng sâu, vùng xa", "followers": "Cán bộ đang theo dõi", "position": "Thứ tự",
                      "active": "Đang theo dõi", "search_text": "Tên"}
@@ -188,16 +215,28 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
     column_filters = [FilterEqual(Locality.kind, "Loại", options=vocab.LOCALITY_KINDS),
                       FilterEqual(Locality.remote, "Vùng sâu, vùng xa", options=[("1", "Có"), ("0",
                                                                                                "Không")]),
-                      FilterEqual(Locality.mountainous, "Miền núi", options=[("1", "Có"), ("0", "Không")])]
-    column_formatters = {"kind": lambda v, c, m, n: m.kind_label, "followers": _followers_cell}
-    column_formatters_export = {"kind": lambda v, c, m, n: m.kind_label, "followers": _followers_cell}
-    form_columns = ["code", "name", "kind", "parent", "mountainous", "remote", "position", "active"]
-    form_overrides = {"kind": SelectField, "parent": SelectField}
+                      FilterEqual(Locality.mountainous, "Miền núi", options=[("1", "Có"), ("0", "Không")]),
+                      ExistsFilter(Locality.id, "Tình trạng")]
+    column_formatters = {"kind": lambda v, c, m, n: m.kind_label, "followers": _followers_cell,
+                         "lifetime": _lifetime_cell}
+    column_formatters_export = {"kind": lambda v, c, m, n: m.kind_label, "followers": _followers_cell,
+                                "lifetime": _lifetime_cell}
+    column_formatters_detail = {"kind": lambda v, c, m, n: m.kind_label, "lifetime": _lifetime_cell,
+                                **{name: (lambda v, c, m, n: "Có" if getattr(m, n) else "Không")
+                                   for name in ("mountainous", "remote", "active")}}
+    form_columns = ["code", "name", "kind", "parent", "valid_from", "valid_to", "mountainous", "remote",
+                    "position", "active"]
+    form_overrides = {"kind": SelectField, "parent": SelectField, "valid_from": DateTextField,
+                      "valid_to": DateTextField}
     form_args = {"code": {"label": "Mã", "validators": [DataRequired(), Length(max=30)]},
                  "name": {"label": "Tên", "validators": [DataRequired(), Length(max=200)]},
                  "kind": {"label": "Loại", "choices": vocab.LOCALITY_KINDS},
                  "parent": {"label": "Thuộc (cấp trên)",
                             "coerce": lambda v: int(v) if v not in (None, "", "0", 0) else None},
+                 "valid_from": {"label": "Từ ngày (dd/mm/yyyy, để trống nếu có từ trước)",
+                                "validators": [Optional()]},
+                 "valid_to": {"label": "Đến ngày (dd/mm/yyyy, để trống nếu còn tồn tại)",
+                              "validators": [Optional()]},
                  "mountainous": {"label": "Miền núi"}, "remote": {"label": "Vùng sâu, vùng xa"},
                  "position": {"label": "Thứ tự"}, "active": {"label": "Đang theo dõi"}}
 
@@ -220,13 +259,14 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
         clash = Locality.get_or_none((Locality.code == model.code.strip()) & (Locality.id != (model.id or 0)))
         if clash:
             raise ValidationError(f"Mã '{model.code}' đã được địa bàn '{clash.name}' dùng.")
+        if model.valid_from and model.valid_to and model.valid_to < model.valid_from:
+            raise ValidationError("Ngày kết thúc của địa bàn không được trước ngày bắt đầu.")
         if id_tree(Locality).would_create_cycle(model.id, model.parent_id):
             raise ValidationError("Không thể đặt một địa bàn làm cấp dưới của chính nó.")
 
     def in_use(self, model):
         if Locality.select().where(Locality.parent == model).exists():
             return f"Địa bàn '{model.name}' còn địa bàn cấp dưới."
-        from visits.models import VisitLocality
         if VisitLocality.select().where(VisitLocality.locality == model).exists() or \
                 Assignment.select().where(Assignment.locality == model).exists():
             return f"Địa bàn '{model.name}' đã có đợt đi cơ sở hoặc phân công: hãy bỏ chọn 'Đang theo dõi'."
@@ -234,13 +274,47 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
 
     def render(self, template, **kwargs):
         model = kwargs.get("model")
-        if isinstance(model, Locality):
-            kwargs["history"] = list(Assignment.select(Assignment, Official, Department)
-                                     .join(Official).join(Department)
-                                     .where(Assignment.locality == model)
-                                     .order_by(Assignment.start_date.desc()))
-            kwargs["today"] = today_local()
+        if isinstance(model, Locality) and template == self.details_template:
+            kwargs.update(self._history(model))
         return super().render(template, **kwargs)
+
+    def _history(self, model):
+        """The unit's lifetime and lineage, the assignments of the unit and of every unit that went
+        into it (rotation carries across a merger), and the visits the viewer's scope sees of them:
+        a fixed number of queries, whatever the length of the history."""
+        lineage = Lineage.load()
+        earlier = lineage.earlier_ids(model.id)
+        units = [model.id] + sorted(earlier)
+        predecessors = [(lineage.units[old], share)
+                        for old in dict.fromkeys(lineage.predecessors.get(model.id, []))
+                        for new, share in lineage.successors.get(old, []) if new == model.id
+                        and old in lineage.units]
+        successors = [(lineage.units[new], share) for new, share in lineage.successors.get(model.id, [])
+                      if new in lineage.units]
+        today = today_local()
+        now = lineage.units_on(model.id, today) if not model.exists_on(today) else {}
+        history = list(Assignment.select(Assignment, Official, Department, Locality)
+                       .join(Official).join(Department).switch(Assignment).join(Locality)
+                       .where(Assignment.locality.in_(units))
+                       .order_by(Assignment.start_date.desc(), Assignment.id.desc()))
+        visits_query = (Visit.select(Visit.id, Visit.title, Visit.start_date, Visit.end_date, Visit.state,
+                                     Department.name.alias("department_name"),
+                                     Locality.id.alias("unit_id"), Locality.name.alias("unit_name"))
+                        .join(VisitLocality).join(Locality).switch(Visit).join(Department)
+                        .where(VisitLocality.locality.in_(units))
+                        .order_by(Visit.start_date.desc(), Visit.id.desc(), Locality.name))
+        rows = list(self.scope.restrict(visits_query).limit(LOCALITY_VISITS_SHOWN + 1).dicts())
+        visits = {}
+        for row in rows[:LOCALITY_VISITS_SHOWN]:
+            entry = visits.setdefault(row["id"], dict(row, units=[]))
+            entry["units"].append((row["unit_id"], row["unit_name"]))
+        return {"history": history, "today": today, "lineage_units": lineage.units,
+                "predecessors": predecessors, "successors": successors,
+                "now_units": sorted((lineage.units[uid] for uid in now), key=lambda u: u.name),
+                "now_differs": bool(now) and set(now) != {unit.id for unit, _share in successors},
+                "earlier_ids": earlier, "earlier_count": len(earlier),
+                "unit_visits": list(visits.values()), "more_visits": len(rows) > LOCALITY_VISITS_SHOWN,
+                "state_labels": vocab.STATE_LABELS}
 
 
 class CurrentFilter(BasePeeweeFilter):
