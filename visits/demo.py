@@ -40,8 +40,11 @@ from .models import (
 )
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "visits"
+# Localities: the units up to the 2025 reorganisation (with their lifetimes), the units since, then
+# what each ended unit went into (both files must be in first); see content/visits/LOCALITIES-2025.md.
 REFERENCE_FILES = [("departments", "departments.csv"), ("officials", "officials.csv"),
-                   ("localities", "localities.csv"), ("assignments", "assignments.csv"),
+                   ("localities", "localities_history.csv"), ("localities", "localities_2025.csv"),
+                   ("successors", "locality_successors.csv"), ("assignments", "assignments.csv"),
                    ("holidays", "holidays.csv")]
 DEMO_VISITS = 300
 DEMO_SEED = 4
