@@ -70,10 +70,10 @@ def populate(n_visits, seed, log):
                                        Official.department]).execute()
     units = list(Locality.select().where(Locality.kind.in_(["huyen", "thi_xa", "thanh_pho"])))
     communes = [(f"BX{i:04d}", f"Xã thử nghiệm {i}", "xa", units[i % len(units)].id,
-                 units[i % len(units)].remote)
+                 units[i % len(units)].remote, units[i % len(units)].valid_to)  # ends with its district
                 for i in range(300)]
     Locality.insert_many(communes, fields=[Locality.code, Locality.name, Locality.kind, Locality.parent,
-                                           Locality.remote]).execute()
+                                           Locality.remote, Locality.valid_to]).execute()
     officials = list(Official.select().order_by(Official.id))
     localities = list(Locality.select().order_by(Locality.id))
     t0 = time.perf_counter()
