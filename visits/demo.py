@@ -6,8 +6,9 @@ generate_plans() and write_plans() are also what bench/visits.py uses for its 50
 """
 
 import random
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from peewee import PostgresqlDatabase, fn
@@ -21,6 +22,7 @@ from . import demo_text as T
 from . import vocab
 from .calendar import today_local
 from .importer import import_csv
+from .lineage import Lineage
 from .models import (
     Department,
     FollowUp,
@@ -40,9 +42,13 @@ from .models import (
 )
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "visits"
+# Localities: the units up to the 2025 reorganisation (with their lifetimes), the units since, then
+# what each ended unit went into (both files must be in first); see content/visits/LOCALITIES-2025.md.
 REFERENCE_FILES = [("departments", "departments.csv"), ("officials", "officials.csv"),
-                   ("localities", "localities.csv"), ("assignments", "assignments.csv"),
+                   ("localities", "localities_history.csv"), ("localities", "localities_2025.csv"),
+                   ("successors", "locality_successors.csv"), ("assignments", "assignments.csv"),
                    ("holidays", "holidays.csv")]
+TWO_LEVEL_FROM = date(2025, 7, 1)  # two-level local government: communes directly under the province
 DEMO_VISITS = 300
 DEMO_SEED = 4
 
@@ -86,31 +92,116 @@ def _weekday(day):
     return day
 
 
+@dataclass
+class _Area:
+    """Where one visit can go: a unit (None for the area of a former district, whose communes are
+    picked) and the communes under it, as they stood on a day."""
+
+    unit: object
+    communes: list
+    remote: bool
+
+
 class _Places:
-    """Localities grouped for picking: district-level units and committees, and their communes."""
+    """Localities grouped for picking as they stood on a day: before 01/07/2025 each district-level
+    unit with its communes, since then each former district's area with the communes and wards that
+    followed it; the Party committees directly under the Provincial Committee on their own. Only
+    units existing on the day are picked (a visit of 2027 never goes to a district)."""
 
-    def __init__(self, localities):
-        self.tree = Tree(localities)
-        tree = self.tree
-        self.units = [loc for root in tree.roots for loc in tree.children(root.id)] or list(localities)
-        self.weights = [0.45 if u.remote else 1.0 for u in self.units]
+    def __init__(self, localities, lineage):
+        self.localities = list(localities)
+        self.by_id = {loc.id: loc for loc in self.localities}
+        self.tree = Tree(self.localities)
+        self.roots = {root.id for root in self.tree.roots}
+        self.lineage = lineage
+        changes = {loc.valid_from for loc in self.localities if loc.valid_from}
+        changes |= {loc.valid_to + timedelta(days=1) for loc in self.localities if loc.valid_to}
+        self.changes = sorted(changes)
+        self._areas = {}  # period index: (areas, weights); existence changes only between periods
 
-    def pick(self, rng):
-        unit = rng.choices(self.units, self.weights)[0]
-        communes = self.tree.children(unit.id)
-        if communes and rng.random() < 0.55:
-            return unit, rng.sample(communes, min(len(communes), rng.choice((1, 1, 2))))
-        return unit, [unit]
+    def _parent_on(self, loc, day):
+        """The locality's superior on `day`: its parent, or what the parent went into (Phường Nghi
+        Hòa was under Thị xã Cửa Lò, then under Thành phố Vinh from 01/12/2024)."""
+        parent = self.by_id.get(loc.parent_id)
+        if parent is None or parent.exists_on(day):
+            return parent
+        later = self.lineage.units_on(parent.id, day)
+        return self.by_id.get(max(later, key=later.get)) if later else None
+
+    def _former_area(self, loc):
+        """The former district whose area the unit was formed from, if any."""
+        for pid in self.lineage.predecessors.get(loc.id, []):
+            former = self.by_id.get(pid)
+            if former is not None and former.parent_id in self.roots and self.tree.children(pid):
+                return former
+        return None
+
+    def _build(self, day):
+        existing = [loc for loc in self.localities if loc.exists_on(day) and loc.id not in self.roots]
+        tops = [loc for loc in existing if loc.parent_id in self.roots or loc.parent_id is None]
+        under = {}
+        for loc in existing:
+            if loc.parent_id not in self.roots and loc.parent_id is not None:
+                parent = self._parent_on(loc, day)
+                if parent is not None:
+                    under.setdefault(parent.id, []).append(loc)
+        areas, formed = [], {}
+        for loc in tops:
+            former = None if loc.id in under else self._former_area(loc)
+            if former is not None:
+                formed.setdefault(former.id, (former, []))[1].append(loc)
+            else:
+                areas.append(_Area(loc, under.get(loc.id, []), loc.remote))
+        areas += [_Area(None, communes, former.remote) for former, communes in formed.values()]
+        if not areas:  # no structure at all: every locality on its own
+            areas = [_Area(loc, [], loc.remote) for loc in (existing or self.localities)]
+        return areas, [0.45 if area.remote else 1.0 for area in areas]
+
+    def areas_on(self, day):
+        period = bisect_right(self.changes, day)
+        if period not in self._areas:
+            self._areas[period] = self._build(day)
+        return self._areas[period]
+
+    def pick(self, rng, day):
+        """(unit, chosen localities) existing on `day`: a district-level unit or committee and some
+        of its communes (or itself), or one or two communes of a former district's area."""
+        areas, weights = self.areas_on(day)
+        area = rng.choices(areas, weights)[0]
+        if area.unit is None:
+            chosen = rng.sample(area.communes, min(len(area.communes), rng.choice((1, 1, 2))))
+            return chosen[0], chosen
+        if area.communes and rng.random() < 0.55:
+            return area.unit, rng.sample(area.communes, min(len(area.communes), rng.choice((1, 1, 2))))
+        return area.unit, [area.unit]
 
 
 def _sentences(rng, pool, k, **values):
     return " ".join(s.format(**values) for s in rng.sample(pool, min(k, len(pool))))
 
 
+def _last_day(localities):
+    """The last day all the localities exist (None: no end)."""
+    ends = [loc.valid_to for loc in localities if loc.valid_to]
+    return min(ends) if ends else None
+
+
+def _text_values(rng, unit, chosen, start, end, length):
+    """The values of the text templates: the bodies named are those of the visit's time."""
+    place = ", ".join(T.in_text(loc) for loc in chosen) if chosen != [unit] else T.in_text(unit)
+    due = min(end + timedelta(days=45), _last_day({unit, *chosen}) or date.max)
+    return {"unit": T.party_committee(unit), "place": place, "days": length,
+            "organisers": T.organisers(unit, two_level=start >= TWO_LEVEL_FROM),
+            "grassroots": T.party_committee(chosen[0]), "government": T.people_committee(chosen[0]),
+            "hosts": T.hosts(chosen[0]), "n": rng.randint(2, 40), "m": rng.randint(1, 9),
+            "pct": rng.randint(55, 120), "period": f"năm {start.year}", "due": f"{due:%d/%m/%Y}"}
+
+
 def generate_plans(rng, count, today, officials, localities, key_prefix="demo", span_days=730,
                    future_days=60):
-    """`count` Plans spread from today - span_days to today + future_days, in every state."""
-    places = _Places(localities)
+    """`count` Plans spread from today - span_days to today + future_days, in every state. Each goes
+    to localities that existed on its dates (`Lineage` tells what followed an ended unit)."""
+    places = _Places(localities, Lineage.load())
     by_department = {}
     for official in officials:
         if official.active:
@@ -128,18 +219,17 @@ def generate_plans(rng, count, today, officials, localities, key_prefix="demo", 
             outside = [o for o in officials if o.active and o.department_id != department_id]
             if outside:
                 participants.append(rng.choice(outside))
-        unit, chosen = places.pick(rng)
         offset = rng.randint(-span_days, future_days)
         start = _weekday(today + timedelta(days=offset))
+        unit, chosen = places.pick(rng, start)
         length = rng.choice((1, 1, 2, 2, 3)) + (1 if unit.remote and rng.random() < 0.5 else 0)
-        end = start + timedelta(days=length - 1)
+        last_day = _last_day({unit, *chosen})
+        end = min(start + timedelta(days=length - 1), last_day or date.max)
+        length = (end - start).days + 1
         main = rng.choice(topic_codes)
         extra = rng.sample([c for c in topic_codes if c != main], rng.choice((0, 1, 1, 2)))
         methods = rng.sample([code for code, _ in vocab.METHODS], rng.choice((1, 2, 2, 3)))
-        place = ", ".join(loc.name for loc in chosen) if chosen != [unit] else unit.name
-        values = {"unit": unit.name, "place": place, "days": length, "n": rng.randint(2, 40),
-                  "m": rng.randint(1, 9), "pct": rng.randint(55, 120), "period": f"năm {start.year}",
-                  "due": f"{(end + timedelta(days=45)):%d/%m/%Y}"}
+        values = _text_values(rng, unit, chosen, start, end, length)
         title = T.TITLES[main].format(**values)
         if rng.random() < 0.3:
             title += f" (đợt {rng.choice(('1', '2', '3'))}/{start.year})"
@@ -168,8 +258,10 @@ def generate_plans(rng, count, today, officials, localities, key_prefix="demo", 
                                                                **values).split(". "))
             lessons = _sentences(rng, T.LESSONS, rng.choice((1, 2)), **values)
             plan.report = (findings, proposals, lessons if rng.random() < 0.85 else "")
-            for responsible, description in rng.sample(T.FOLLOW_UPS, rng.choice((0, 1, 1, 2))):
+            follow_ups = [f for f in T.FOLLOW_UPS if values["government"] or "{government}" not in f[0]]
+            for responsible, description in rng.sample(follow_ups, rng.choice((0, 1, 1, 2))):
                 due = end + timedelta(days=rng.choice((15, 30, 45, 60, 90)))
+                due = min(due, last_day or due)  # asked of a body that still exists at the due date
                 if due < today and rng.random() < 0.7:
                     status, done = vocab.FOLLOWUP_DONE, min(today, due - timedelta(days=rng.randint(0, 10)))
                 elif rng.random() < 0.05:

@@ -1,5 +1,66 @@
 """Made-up report and plan text for the demo visits: templates and word pools, varied enough that
-searching them finds different visits. Nothing here is copied from any document."""
+searching them finds different visits. Nothing here is copied from any document.
+
+The bodies a text names are those of the unit's time: before 01/07/2025 a district's Party
+committee ("Huyện ủy Thanh Chương"), since then a commune's ("Đảng ủy xã Hạnh Lâm"). Inside a
+sentence the kind word of a name is lower case ("làm việc tại xã Kim Liên")."""
+
+KIND_WORDS = {"tinh": "tỉnh", "thanh_pho": "thành phố", "thi_xa": "thị xã", "huyen": "huyện",
+              "thi_tran": "thị trấn", "xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
+# The Party committee of a district-level unit (before 01/07/2025) and of the province.
+COMMITTEE_WORDS = {"tinh": "Tỉnh ủy", "thanh_pho": "Thành ủy", "thi_xa": "Thị ủy", "huyen": "Huyện ủy"}
+PARTY_ORGANISATION = "Đảng bộ "
+
+
+def _split(loc):
+    """(kind word, rest of the name) of an administrative unit ('huyện', 'Kỳ Sơn'), else None."""
+    word = KIND_WORDS.get(loc.kind)
+    if word and loc.name.lower().startswith(word + " "):
+        return word, loc.name[len(word) + 1:]
+    return None
+
+
+def in_text(loc):
+    """The locality's name inside a sentence: 'xã Nậm Cắn', 'huyện Kỳ Sơn', 'Đảng bộ Quân sự tỉnh'."""
+    parts = _split(loc)
+    return f"{parts[0]} {parts[1]}" if parts else loc.name
+
+
+def party_committee(loc):
+    """'Huyện ủy Kỳ Sơn', 'Thành ủy Vinh', 'Đảng ủy xã Hạnh Lâm', 'Đảng ủy Quân sự tỉnh'."""
+    parts = _split(loc)
+    if parts and loc.kind in COMMITTEE_WORDS:
+        return f"{COMMITTEE_WORDS[loc.kind]} {parts[1]}"
+    if parts:
+        return f"Đảng ủy {parts[0]} {parts[1]}"
+    if loc.name.startswith(PARTY_ORGANISATION):
+        return "Đảng ủy " + loc.name[len(PARTY_ORGANISATION):]
+    return f"Đảng ủy {loc.name}"
+
+
+def people_committee(loc):
+    """'UBND xã Kim Liên', 'UBND huyện Thanh Chương'; '' for a Party committee."""
+    parts = _split(loc)
+    return f"UBND {parts[0]} {parts[1]}" if parts else ""
+
+
+def hosts(loc):
+    """Who receives the visit: 'Đảng ủy, UBND xã Kim Liên', 'Huyện ủy, UBND huyện Kỳ Sơn'."""
+    parts = _split(loc)
+    if not parts:
+        return party_committee(loc)
+    return f"{COMMITTEE_WORDS.get(loc.kind, 'Đảng ủy')}, UBND {parts[0]} {parts[1]}"
+
+
+def organisers(loc, two_level):
+    """The board that prepares the work with the visit: a district's Ban Tổ chức before 2025, a
+    commune's Ban Xây dựng Đảng since (`two_level`), the office of a former commune's Party
+    committee, the Ban Tổ chức of a committee directly under the Provincial Committee."""
+    committee = party_committee(loc)
+    if loc.kind in ("xa", "phuong", "thi_tran", "dac_khu"):
+        return f"Ban Xây dựng Đảng {committee}" if two_level else f"Văn phòng {committee}"
+    return f"Ban Tổ chức {committee}"
+
 
 OPENINGS = [
     "Qua làm việc với Ban Thường vụ {unit} và kiểm tra thực tế tại {place}, đoàn nắm được như sau.",
@@ -96,10 +157,11 @@ LESSONS = [
 FOLLOW_UPS = [
     ("Ban Thường vụ {unit}", "Báo cáo kết quả khắc phục các tồn tại về hồ sơ đảng viên"),
     ("Văn phòng {unit}", "Gửi danh sách chi bộ chưa có chi ủy và phương án kiện toàn"),
-    ("Ban Tổ chức {unit}", "Hoàn thiện hồ sơ đề nghị kết nạp đảng viên còn tồn đọng"),
-    ("Đảng ủy {place}", "Xây dựng kế hoạch nhân rộng mô hình chi bộ tiêu biểu"),
+    ("{organisers}", "Hoàn thiện hồ sơ đề nghị kết nạp đảng viên còn tồn đọng"),
+    ("{grassroots}", "Xây dựng kế hoạch nhân rộng mô hình chi bộ tiêu biểu"),
     ("Cán bộ theo dõi địa bàn", "Tổng hợp kiến nghị của cơ sở, báo cáo lãnh đạo Ban"),
     ("Ban Thường vụ {unit}", "Rà soát, bổ sung quy hoạch cán bộ chủ chốt cấp xã"),
+    ("{government}", "Báo cáo kết quả giải quyết kiến nghị của người dân về đền bù giải phóng mặt bằng"),
 ]
 
 PLAN_INTROS = [
@@ -122,8 +184,8 @@ PURPOSES = {
 }
 
 PARTNERS = [
-    "Thường trực {unit}; Ban Tổ chức {unit}",
-    "Đảng ủy, UBND {place}; bí thư các chi bộ",
+    "Thường trực {unit}; {organisers}",
+    "{hosts}; bí thư các chi bộ",
     "Ban Thường vụ {unit}; các ban xây dựng Đảng",
     "Cấp ủy {place}; một số đảng viên cao tuổi Đảng",
     "Lãnh đạo {unit}; đại diện Mặt trận và các đoàn thể",
