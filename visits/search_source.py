@@ -30,6 +30,7 @@ from cms.trees import Tree
 
 from . import vocab
 from .access import scope_for
+from .calendar import today_local
 from .lineage import Lineage
 from .models import FollowUp, Locality, Visit, VisitReport
 from .presenters import load_bundles
@@ -96,21 +97,26 @@ def _names(lineage, ids):
     return sorted(lineage.units[lid].name for lid in ids if lid in lineage.units)
 
 
-def _places_of_time(bundle, lineage):
-    """The units the visit was made to, and what they became or came from:
-    'Địa bàn khi đó: Xã Thanh Đức (nay thuộc Xã Hạnh Lâm)'."""
-    places = _places(bundle)
-    notes = []
+def _places_of_time(bundle, lineage, today=None):
+    """The units the visit was made to, each with what it became or came from:
+    'Địa bàn khi đó: Xã Thanh Đức (nay thuộc Xã Hạnh Lâm)', 'Xã Hạnh Lâm (trước đây: Xã Thanh Đức, ...)'.
+    """
+    today = today or today_local()
+    parts, ended = [], False
     for loc in bundle.localities:
-        later = _names(lineage, lineage.later_ids(loc.id))
-        earlier = _names(lineage, lineage.earlier_ids(loc.id))
+        notes = []
+        now = sorted(lineage.units_on(loc.id, today)) if lineage.later_ids(loc.id) else []
+        later = (_names(lineage, [lid for lid in now if lid != loc.id])
+                 or _names(lineage, lineage.later_ids(loc.id)))
         if later:
-            notes.append(f"{loc.name} nay thuộc {', '.join(later)}")
+            ended = True
+            notes.append(f"nay thuộc {', '.join(later)}")
+        earlier = _names(lineage, lineage.earlier_ids(loc.id))
         if earlier:
-            notes.append(f"{loc.name} gồm địa bàn trước đây của {', '.join(earlier)}")
-    if not notes:
-        return places
-    return f"Địa bàn khi đó: {places} ({'; '.join(notes)})"
+            notes.append(f"trước đây: {', '.join(earlier)}")
+        parts.append(f"{loc.name} ({'; '.join(notes)})" if notes else loc.name)
+    places = ", ".join(parts)
+    return f"Địa bàn khi đó: {places}" if ended else places
 
 
 def _people_and_places(bundle):
