@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 from flask import url_for
 
 from cms.search_sources import SearchSource
+from cms.text import fold
 from cms.timeutil import format_day
 from cms.trees import Tree
 
@@ -83,18 +84,20 @@ def _lineage_names(bundle, lineage):
     ids = set()
     for loc in bundle.localities:
         ids |= lineage.related_ids(loc.id)
-    names = sorted({lineage.units[lid].name for lid in ids - own if lid in lineage.units})
-    return ", ".join(names)
+    return ", ".join(dict.fromkeys(_names(lineage, ids - own)))
 
 
-def _with_lineage(body, bundle, lineage):
-    """The body, then the names of the units before and after (last, after the visit's own text)."""
+def _related(bundle, lineage):
+    """The `related` field: the names of the units before and after the visit's own (a search by
+    them finds it, below a visit made to that unit)."""
     related = _lineage_names(bundle, lineage) if lineage is not None else ""
-    return "\n".join(filter(None, [body, related]))
+    return {"related": related} if related else {}
 
 
 def _names(lineage, ids):
-    return sorted(lineage.units[lid].name for lid in ids if lid in lineage.units)
+    """Names of these units in Vietnamese alphabetical order (Đ after D, not after Z)."""
+    names = [lineage.units[lid].name for lid in ids if lid in lineage.units]
+    return sorted(names, key=lambda name: (fold(name), name))
 
 
 def _places_of_time(bundle, lineage, today=None):
@@ -155,23 +158,24 @@ def _follow_up_stamp(visit_updated, item):
 def _visit_doc(bundle, facts, lineage=None):
     visit = bundle.visit
     return dict(facts, key=f"visit:{visit.id}", kind="visit", title=visit.title,
-                body=_with_lineage(visit_text(bundle), bundle, lineage),
+                body=visit_text(bundle), **_related(bundle, lineage),
                 stamp=visit.updated_at.isoformat())
 
 
 def _report_doc(bundle, facts, lineage=None):
     visit, report = bundle.visit, bundle.report
-    body = _with_lineage("\n".join([report_text(bundle), *_people_and_places(bundle)]), bundle, lineage)
+    body = "\n".join([report_text(bundle), *_people_and_places(bundle)])
     return dict(facts, key=f"report:{visit.id}", kind="report", title=f"Báo cáo: {visit.title}", body=body,
+                **_related(bundle, lineage),
                 stamp=f"{visit.updated_at.isoformat()}|{report.updated_at.isoformat()}")
 
 
 def _follow_up_doc(bundle, facts, item, lineage=None):
     visit = bundle.visit
-    body = _with_lineage("\n".join([follow_up_text(item), visit.title, *_people_and_places(bundle)]), bundle,
-                         lineage)
+    body = "\n".join([follow_up_text(item), visit.title, *_people_and_places(bundle)])
     due = _moment(item.due_date)
     return dict(facts, key=f"followup:{item.id}", kind="followup", title=item.description[:300], body=body,
+                **_related(bundle, lineage),
                 status=f"{visit.state} fu_{item.status}", date=due, date_to=due,
                 stamp=_follow_up_stamp(visit.updated_at, item))
 
