@@ -14,7 +14,11 @@ from whoosh import query as wq
 
 from . import query as user_query
 from .public import SearchPage, _doc_id, count_matches, restricted
-from .query import Or
+from .query import RELATED_BOOST, Or
+
+# Searched besides title and body, weighing less: names a document is found by without being its own
+# (schema.internal_schema's `related`).
+LESSER_FIELDS = (("related", RELATED_BOOST),)
 
 
 def restriction_query(restriction, kinds):
@@ -93,8 +97,11 @@ class InternalSearch:
         allowed = restriction_query(restriction, self.kinds)
         if allowed is not None:
             restrictions.append(allowed)
-        main = user_query.build(parsed) if not parsed.empty else wq.Every()
-        matching = user_query.build(parsed, adjacency=False) if not parsed.empty else wq.Every()
+        if parsed.empty:
+            main = matching = wq.Every()
+        else:
+            main = user_query.build(parsed, lesser=LESSER_FIELDS)
+            matching = user_query.build(parsed, adjacency=False, lesser=LESSER_FIELDS)
         if restrictions:
             main = restricted(main, wq.And(restrictions))
             matching = restricted(matching, wq.And(restrictions))

@@ -45,6 +45,10 @@ def internal_schema():
         date=DATETIME(sortable=True),
         date_to=DATETIME(),  # a visit's last day (articles: none; a date range matches overlaps)
         stamp=STORED(),
+        # Names found through a record rather than in it (a visit: the units before and after its
+        # own): searched with every word, weighing below title and body (query.RELATED_BOOST).
+        related=TEXT(analyzer=exact_analyzer()),
+        related_f=TEXT(analyzer=folded_analyzer()),
         **_text_fields(),
     )
 

@@ -30,6 +30,8 @@ def to_whoosh(doc, schema):
     fields = {name: value for name, value in doc.items() if name in schema.names()}
     for name in ("title", "body"):
         fields[name + "_f"] = doc.get(name, "")
+    if doc.get("related") and "related_f" in schema.names():
+        fields["related_f"] = doc["related"]
     return {name: value for name, value in fields.items() if value is not None}
 
 

@@ -205,9 +205,13 @@ class Locality(BaseModel):
         with database.atomic():
             # Names are in the documents; the parent decides which filters find them.
             changed = _changed(self, "name", "parent")
+            lifetime = _changed(self, "valid_from", "valid_to")
             result = super().save(*args, **kwargs)
             if changed:
                 enqueue_visits(visits_of_localities(Locality.subtree_ids(self.id)))
+            if changed or lifetime:
+                # Visits to the units before and after it carry its name too.
+                enqueue_visits(visits_of_localities(_lineage_related_ids([self.id])))
             return result
 
     @classmethod
@@ -252,8 +256,29 @@ class LocalitySuccession(BaseModel):
         with database.atomic():
             result = super().save(*args, **kwargs)
             # Visits are found by the names of their units' successors and predecessors.
-            enqueue_visits(visits_of_localities([self.old_id, self.new_id]))
+            _enqueue_succession(self)
             return result
+
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            _enqueue_succession(self)  # before: the chain through this row is still there
+            return super().delete_instance(*args, **kwargs)
+
+
+def _lineage_related_ids(locality_ids):
+    """The localities and every unit before or after them."""
+    from .lineage import Lineage  # lineage imports these models
+
+    lineage = Lineage.load()
+    ids = set(locality_ids)
+    for lid in locality_ids:
+        ids |= lineage.related_ids(lid)
+    return ids
+
+
+def _enqueue_succession(link):
+    """A succession row changes what the visits of its whole chain are found by."""
+    enqueue_visits(visits_of_localities(_lineage_related_ids([link.old_id, link.new_id])))
 
 
 class Assignment(BaseModel):

@@ -25,11 +25,14 @@ from datetime import date, datetime, time
 from flask import url_for
 
 from cms.search_sources import SearchSource
+from cms.text import fold
 from cms.timeutil import format_day
 from cms.trees import Tree
 
 from . import vocab
 from .access import scope_for
+from .calendar import today_local
+from .lineage import Lineage
 from .models import FollowUp, Locality, Visit, VisitReport
 from .presenters import load_bundles
 
@@ -75,6 +78,50 @@ def _places(bundle):
     return ", ".join(loc.name for loc in bundle.localities)
 
 
+def _lineage_names(bundle, lineage):
+    """Names of the units before and after the visit's units (a search by one finds the other)."""
+    own = {loc.id for loc in bundle.localities}
+    ids = set()
+    for loc in bundle.localities:
+        ids |= lineage.related_ids(loc.id)
+    return ", ".join(dict.fromkeys(_names(lineage, ids - own)))
+
+
+def _related(bundle, lineage):
+    """The `related` field: the names of the units before and after the visit's own (a search by
+    them finds it, below a visit made to that unit)."""
+    related = _lineage_names(bundle, lineage) if lineage is not None else ""
+    return {"related": related} if related else {}
+
+
+def _names(lineage, ids):
+    """Names of these units in Vietnamese alphabetical order (Đ after D, not after Z)."""
+    names = [lineage.units[lid].name for lid in ids if lid in lineage.units]
+    return sorted(names, key=lambda name: (fold(name), name))
+
+
+def _places_of_time(bundle, lineage, today=None):
+    """The units the visit was made to, each with what it became or came from:
+    'Địa bàn khi đó: Xã Thanh Đức (nay thuộc Xã Hạnh Lâm)', 'Xã Hạnh Lâm (trước đây: Xã Thanh Đức, ...)'.
+    """
+    today = today or today_local()
+    parts, ended = [], False
+    for loc in bundle.localities:
+        notes = []
+        now = sorted(lineage.units_on(loc.id, today)) if lineage.later_ids(loc.id) else []
+        later = (_names(lineage, [lid for lid in now if lid != loc.id])
+                 or _names(lineage, lineage.later_ids(loc.id)))
+        if later:
+            ended = True
+            notes.append(f"nay thuộc {', '.join(later)}")
+        earlier = _names(lineage, lineage.earlier_ids(loc.id))
+        if earlier:
+            notes.append(f"trước đây: {', '.join(earlier)}")
+        parts.append(f"{loc.name} ({'; '.join(notes)})" if notes else loc.name)
+    places = ", ".join(parts)
+    return f"Địa bàn khi đó: {places}" if ended else places
+
+
 def _people_and_places(bundle):
     return [_places(bundle),
             bundle.lead.full_name if bundle.lead else "",
@@ -108,24 +155,27 @@ def _follow_up_stamp(visit_updated, item):
                   item.done_date, item.note, item.official_id)
 
 
-def _visit_doc(bundle, facts):
+def _visit_doc(bundle, facts, lineage=None):
     visit = bundle.visit
-    return dict(facts, key=f"visit:{visit.id}", kind="visit", title=visit.title, body=visit_text(bundle),
+    return dict(facts, key=f"visit:{visit.id}", kind="visit", title=visit.title,
+                body=visit_text(bundle), **_related(bundle, lineage),
                 stamp=visit.updated_at.isoformat())
 
 
-def _report_doc(bundle, facts):
+def _report_doc(bundle, facts, lineage=None):
     visit, report = bundle.visit, bundle.report
     body = "\n".join([report_text(bundle), *_people_and_places(bundle)])
     return dict(facts, key=f"report:{visit.id}", kind="report", title=f"Báo cáo: {visit.title}", body=body,
+                **_related(bundle, lineage),
                 stamp=f"{visit.updated_at.isoformat()}|{report.updated_at.isoformat()}")
 
 
-def _follow_up_doc(bundle, facts, item):
+def _follow_up_doc(bundle, facts, item, lineage=None):
     visit = bundle.visit
     body = "\n".join([follow_up_text(item), visit.title, *_people_and_places(bundle)])
     due = _moment(item.due_date)
     return dict(facts, key=f"followup:{item.id}", kind="followup", title=item.description[:300], body=body,
+                **_related(bundle, lineage),
                 status=f"{visit.state} fu_{item.status}", date=due, date_to=due,
                 stamp=_follow_up_stamp(visit.updated_at, item))
 
@@ -164,8 +214,9 @@ class _RecordSource(SearchSource):
         ids = [int(i) for i in ids]
         docs = {doc_id: _answer(None) for doc_id in ids}
         if ids:
-            paths = _locality_paths()
-            for doc_id, doc in self._documents(ids, paths):
+            # Both loaded once per batch of the sync (a full reindex hands its ids in batches).
+            paths, lineage = _locality_paths(), Lineage.load()
+            for doc_id, doc in self._documents(ids, paths, lineage):
                 docs[doc_id] = _answer(doc)
         return docs
 
@@ -194,9 +245,9 @@ class VisitSource(_RecordSource):
     def all_ids(self):
         return [vid for (vid,) in Visit.select(Visit.id).order_by(Visit.id).tuples()]
 
-    def _documents(self, ids, paths):
+    def _documents(self, ids, paths, lineage):
         for bundle in _bundles(ids):
-            yield bundle.visit.id, _visit_doc(bundle, _facts(bundle, paths))
+            yield bundle.visit.id, _visit_doc(bundle, _facts(bundle, paths), lineage)
 
     def stamps(self, index_name):
         if index_name != INDEX_NAME:
@@ -205,8 +256,10 @@ class VisitSource(_RecordSource):
                 for vid, updated in Visit.select(Visit.id, Visit.updated_at).tuples()}
 
     def _rows(self, ids, user):
+        lineage = Lineage.load()
         return {f"visit:{vid}": self.row(vid, title=b.visit.title, url=url_for("visit.details_view", id=vid),
-                                         date=_span(b.visit), place=_places(b), text=_shown(visit_text(b)))
+                                         date=_span(b.visit), place=_places_of_time(b, lineage),
+                                         text=_shown(visit_text(b)))
                 for vid, b in self._visible_bundles(ids, user).items()}
 
 
@@ -219,10 +272,10 @@ class ReportSource(_RecordSource):
     def all_ids(self):
         return [vid for (vid,) in VisitReport.select(VisitReport.visit).order_by(VisitReport.visit).tuples()]
 
-    def _documents(self, ids, paths):
+    def _documents(self, ids, paths, lineage):
         for bundle in _bundles(ids):
             if bundle.report is not None:
-                yield bundle.visit.id, _report_doc(bundle, _facts(bundle, paths))
+                yield bundle.visit.id, _report_doc(bundle, _facts(bundle, paths), lineage)
 
     def stamps(self, index_name):
         if index_name != INDEX_NAME:
@@ -232,9 +285,10 @@ class ReportSource(_RecordSource):
                 for vid, visit_updated, report_updated in rows.tuples()}
 
     def _rows(self, ids, user):
+        lineage = Lineage.load()
         return {f"report:{vid}": self.row(vid, title=f"Báo cáo: {b.visit.title}",
                                           url=url_for("visit.report", visit_id=vid), date=_span(b.visit),
-                                          place=_places(b), text=_shown(report_text(b)))
+                                          place=_places_of_time(b, lineage), text=_shown(report_text(b)))
                 for vid, b in self._visible_bundles(ids, user).items() if b.report is not None}
 
 
@@ -245,14 +299,14 @@ class FollowUpSource(_RecordSource):
     def all_ids(self):
         return [fid for (fid,) in FollowUp.select(FollowUp.id).order_by(FollowUp.id).tuples()]
 
-    def _documents(self, ids, paths):
+    def _documents(self, ids, paths, lineage):
         wanted = set(ids)
         visit_ids = [vid for (vid,) in FollowUp.select(FollowUp.visit).where(FollowUp.id.in_(ids)).tuples()]
         for bundle in _bundles(visit_ids):
             facts = _facts(bundle, paths)
             for item in bundle.follow_ups:
                 if item.id in wanted:
-                    yield item.id, _follow_up_doc(bundle, facts, item)
+                    yield item.id, _follow_up_doc(bundle, facts, item, lineage)
 
     def stamps(self, index_name):
         if index_name != INDEX_NAME:
@@ -263,6 +317,7 @@ class FollowUpSource(_RecordSource):
     def _rows(self, ids, user):
         visit_of = dict(FollowUp.select(FollowUp.id, FollowUp.visit).where(FollowUp.id.in_(ids)).tuples())
         bundles = self._visible_bundles(set(visit_of.values()), user)
+        lineage = Lineage.load() if bundles else None
         rows = {}
         for item_id, visit_id in visit_of.items():
             bundle = bundles.get(visit_id)
@@ -270,8 +325,8 @@ class FollowUpSource(_RecordSource):
             if item is not None:
                 rows[f"followup:{item_id}"] = self.row(
                     item_id, title=item.description[:200], url=url_for("visit.report", visit_id=visit_id),
-                    date=f"hạn {format_day(item.due_date)} · {item.status_label}", place=_places(bundle),
-                    text=_shown(follow_up_text(item)))
+                    date=f"hạn {format_day(item.due_date)} · {item.status_label}",
+                    place=_places_of_time(bundle, lineage), text=_shown(follow_up_text(item)))
         return rows
 
 

@@ -99,12 +99,18 @@ class _PickedIdFilter(BasePeeweeFilter):
 
 
 class LocalityFilter(_PickedIdFilter):
-    """Visits to a locality or any unit under it."""
+    """Visits to a locality or any unit under it, or to any unit that went into them (a new
+    commune lists the visits to the communes merged into it)."""
 
     choices = staticmethod(locality_choices)
 
     def apply(self, query, value):
-        ids = Locality.subtree_ids(int(value))
+        from visits.lineage import Lineage
+
+        ids = set(Locality.subtree_ids(int(value)))
+        lineage = Lineage.load()
+        for lid in list(ids):
+            ids |= lineage.earlier_ids(lid)
         return query.where(Visit.id.in_(VisitLocality.select(VisitLocality.visit)
                                         .where(VisitLocality.locality.in_(ids))))
 
