@@ -33,6 +33,10 @@ def reindex_command(procs):
         IndexTask.delete().where(IndexTask.created_at < cutoff).execute()
 
 
+class OutdatedSchema(Exception):
+    """The index was built by a version with other fields: rebuilt like a broken one."""
+
+
 @click.command("index-check")
 @with_appcontext
 @click.option("--fix", is_flag=True, help="Repair what is found (rebuild a missing or broken index).")
@@ -43,6 +47,8 @@ def index_check_command(fix):
     with database.connection_context():
         for name, store in service.stores.items():
             try:
+                if store.schema_outdated():
+                    raise OutdatedSchema("cấu trúc chỉ mục đã đổi ở phiên bản này, cần dựng lại")
                 if fix:
                     apply_pending(store, service.sources)
                 drift = check(store, service.sources)

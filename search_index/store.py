@@ -103,6 +103,11 @@ class IndexStore:
             self._cache = (current, cached)
         return cached
 
+    def schema_outdated(self):
+        """True when the index on disk was built with other fields than this version declares
+        (an upgrade added one): it answers, but misses what the new field holds until rebuilt."""
+        return set(self.index().schema.names()) != set(SCHEMAS[self.name]().names())
+
     def ensure(self):
         if not self.exists():
             self.create_empty()

@@ -160,3 +160,25 @@ def test_a_held_writer_lock_blocks_neither_saving_nor_searching(api, service, th
         internal_writer.cancel()
     assert "trong-luc-khoa" in found(api, "hậu cần")  # applied by the next search, nothing lost
     assert service.stores["public"].position() == service.stores["internal"].position()
+
+
+def test_an_index_built_by_an_older_version_without_a_field_is_rebuilt_by_index_check_fix(
+        cli, service, three, monkeypatch):
+    """An upgrade that adds a field (the internal index's `related`, for the units before and after
+    a visit's) must not leave an index that answers but never finds what the field holds."""
+    from whoosh import index as whoosh_index
+
+    import search_index.store as store_module
+    store = service.stores["internal"]
+    older = store_module.SCHEMAS["internal"]()
+    older.remove("related")
+    older.remove("related_f")
+    path = store._new_dir()
+    whoosh_index.create_in(str(path), older)
+    store._point_link_at(path)
+    assert store.schema_outdated()
+    result = cli("index-check")
+    assert result.exit_code == 1 and "cấu trúc chỉ mục đã đổi" in result.output
+    fixed = cli("index-check", "--fix")
+    assert fixed.exit_code == 0, fixed.output
+    assert not store.schema_outdated() and "related" in store.index().schema.names()
