@@ -22,7 +22,6 @@ from . import demo_text as T
 from . import vocab
 from .calendar import today_local
 from .importer import import_csv
-from .lineage import Lineage
 from .models import (
     Department,
     FollowUp,
@@ -201,7 +200,7 @@ def generate_plans(rng, count, today, officials, localities, key_prefix="demo", 
                    future_days=60):
     """`count` Plans spread from today - span_days to today + future_days, in every state. Each goes
     to localities that existed on its dates (`Lineage` tells what followed an ended unit)."""
-    places = _Places(localities, Lineage.load())
+    places = _Places(localities, Locality.lineage())
     by_department = {}
     for official in officials:
         if official.active:

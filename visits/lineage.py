@@ -1,8 +1,9 @@
 """Localities through time: which units existed when, and what an ended unit went into.
 
-A `Lineage` is loaded in two queries and answers everything else in memory: the units a unit went
-into (directly or through several changes, e.g. Thị xã Cửa Lò → Thành phố Vinh in 2024 → six wards
-in 2025), the units it came from, and the units of a given day that stand for it, with shares.
+A `Lineage` is loaded in two queries (`Locality.lineage()`) and answers everything else in memory:
+the units a unit went into (directly or through several changes, e.g. Thị xã Cửa Lò → Thành phố
+Vinh in 2024 → six wards in 2025), the units it came from, and the units of a given day that stand
+for it, with shares. Pure: the models build it, so that they can use it too.
 
 The succession graph is stored data and can be wrong (a loop written by an import): no walk here
 ever loops, and a unit with no successor stands for itself.
@@ -11,25 +12,15 @@ ever loops, and a unit with no successor stands for itself.
 from dataclasses import dataclass, field
 from datetime import date
 
-from cms.timeutil import format_day
-
-from .models import Locality, LocalitySuccession
+from .rules import Lifetime
 
 
 @dataclass(frozen=True)
-class Unit:
+class Unit(Lifetime):
     id: int
     name: str
     valid_from: date = None
     valid_to: date = None
-
-    def exists_on(self, day):
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None
-                                                                         or day <= self.valid_to)
-
-    def overlaps(self, start, end):
-        return (self.valid_from is None or self.valid_from <= end) and (self.valid_to is None
-                                                                         or start <= self.valid_to)
 
 
 @dataclass
@@ -39,13 +30,11 @@ class Lineage:
     predecessors: dict = field(default_factory=dict)  # new id: [old ids]
 
     @classmethod
-    def load(cls):
-        units = {row[0]: Unit(*row) for row in Locality.select(
-            Locality.id, Locality.name, Locality.valid_from, Locality.valid_to).tuples()}
-        lineage = cls(units)
-        for old, new, share in (LocalitySuccession.select(LocalitySuccession.old, LocalitySuccession.new,
-                                                          LocalitySuccession.share)
-                                .order_by(LocalitySuccession.id).tuples()):
+    def from_rows(cls, unit_rows, succession_rows):
+        """From (id, name, valid_from, valid_to) and (old id, new id, share) rows; the models load
+        them (Locality.lineage())."""
+        lineage = cls({row[0]: Unit(*row) for row in unit_rows})
+        for old, new, share in succession_rows:
             lineage.successors.setdefault(old, []).append((new, share))
             lineage.predecessors.setdefault(new, []).append(old)
         return lineage
@@ -98,27 +87,3 @@ class Lineage:
         visit(locality_id, 1.0, frozenset())
         return result
 
-
-def plan_localities_problem(locality_ids, start, end):
-    """A message when a plan names a unit that did not exist for the whole of its dates, naming
-    what followed it (a plan for 2027 cannot go to a district that ended in 2025); None when all
-    is well. Imports of old records do not pass here."""
-    if not locality_ids or start is None or end is None:
-        return None
-    units = list(Locality.select(Locality.id, Locality.name, Locality.valid_from, Locality.valid_to)
-                 .where(Locality.id.in_(list(locality_ids))).order_by(Locality.position, Locality.name))
-    problems = []
-    lineage = None
-    for unit in units:
-        if unit.exists_on(start) and unit.exists_on(end):
-            continue
-        if unit.valid_to is None or unit.valid_to >= end:  # not yet formed at the start
-            problems.append(f"{unit.name} chỉ có {unit.lifetime_label}")
-            continue
-        lineage = lineage or Lineage.load()
-        later = sorted(lineage.units[uid].name for uid in lineage.units_on(unit.id, end))
-        after = f", nay thuộc {', '.join(later)}" if later else ""
-        problems.append(f"{unit.name} đã kết thúc ngày {format_day(unit.valid_to)}{after}")
-    if not problems:
-        return None
-    return "Địa bàn không tồn tại vào thời gian của đợt: " + "; ".join(problems) + "."

@@ -24,10 +24,12 @@ from cms.db import database
 from cms.migrations import add_column_if_missing, register
 from cms.models import BaseModel, IndexTask, enqueue_index
 from cms.text import fold, nfc, normalize_tones
-from cms.timeutil import format_day, utcnow
+from cms.timeutil import utcnow
 from cms.trees import id_tree
 
 from . import vocab
+from .lineage import Lineage
+from .rules import Lifetime
 
 _WORD = re.compile(r"\w+")
 
@@ -171,7 +173,7 @@ class Official(BaseModel):
             return result
 
 
-class Locality(BaseModel):
+class Locality(Lifetime, BaseModel):
     """A locality followed by the Board (địa bàn): the province, former district-level units,
     communes and wards, and the Party committees directly under the Provincial Committee."""
 
@@ -219,25 +221,19 @@ class Locality(BaseModel):
         """Ids of a locality and of every unit under it (one query)."""
         return id_tree(cls).descendant_ids(locality_id)
 
-    def exists_on(self, day):
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None
-                                                                         or day <= self.valid_to)
+    @classmethod
+    def lineage(cls):
+        """The whole succession graph in memory (visits.lineage.Lineage), in two queries."""
+        return Lineage.from_rows(
+            cls.select(cls.id, cls.name, cls.valid_from, cls.valid_to).tuples(),
+            LocalitySuccession.select(LocalitySuccession.old, LocalitySuccession.new,
+                                      LocalitySuccession.share).order_by(LocalitySuccession.id).tuples())
 
     @classmethod
     def existing_on(cls, day):
         """The units that existed on `day` (a query)."""
         return cls.select().where((cls.valid_from.is_null() | (cls.valid_from <= day))
                                   & (cls.valid_to.is_null() | (cls.valid_to >= day)))
-
-    @property
-    def lifetime_label(self):
-        """'từ 01/07/2025', 'đến 30/06/2025', 'từ 01/12/2024 đến 30/06/2025' or ''."""
-        parts = []
-        if self.valid_from:
-            parts.append(f"từ {format_day(self.valid_from)}")
-        if self.valid_to:
-            parts.append(f"đến {format_day(self.valid_to)}")
-        return " ".join(parts)
 
 
 class LocalitySuccession(BaseModel):
@@ -267,9 +263,7 @@ class LocalitySuccession(BaseModel):
 
 def _lineage_related_ids(locality_ids):
     """The localities and every unit before or after them."""
-    from .lineage import Lineage  # lineage imports these models
-
-    lineage = Lineage.load()
+    lineage = Locality.lineage()
     ids = set(locality_ids)
     for lid in locality_ids:
         ids |= lineage.related_ids(lid)

@@ -10,6 +10,7 @@ coverage of localities, and overlapping plans of different departments.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cms.timeutil import format_day
 from cms.trees import Tree
 
 TARGET_RATIO = 1 / 3  # a third of working time at the grassroots
@@ -105,20 +106,20 @@ def field_days_by_official(rows, start, end, calendar):
 
 # --- coverage ---------------------------------------------------------------------------------
 
-@dataclass
-class LocalityInfo:
-    id: int
-    name: str
-    parent_id: int = None
-    kind: str = ""
-    remote: bool = False
-    mountainous: bool = False
-    valid_from: object = None  # date or None: the unit's lifetime (blank: before our records)
-    valid_to: object = None  # date or None (blank: still exists)
+class Lifetime:
+    """What a unit's lifetime (valid_from, valid_to; blank: before our records / still exists)
+    answers; shared by the Locality model and the plain records built from it."""
+
+    valid_from = None
+    valid_to = None
 
     @property
     def ended(self):
         return self.valid_to is not None
+
+    def exists_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None
+                                                                         or day <= self.valid_to)
 
     def overlaps(self, start, end):
         """Whether the unit existed at some time from start to end."""
@@ -130,10 +131,22 @@ class LocalityInfo:
         """'từ 01/07/2025', 'đến 30/06/2025', 'từ 01/12/2024 đến 30/06/2025' or ''."""
         parts = []
         if self.valid_from:
-            parts.append(f"từ {self.valid_from:%d/%m/%Y}")
+            parts.append(f"từ {format_day(self.valid_from)}")
         if self.valid_to:
-            parts.append(f"đến {self.valid_to:%d/%m/%Y}")
+            parts.append(f"đến {format_day(self.valid_to)}")
         return " ".join(parts)
+
+
+@dataclass
+class LocalityInfo(Lifetime):
+    id: int
+    name: str
+    parent_id: int = None
+    kind: str = ""
+    remote: bool = False
+    mountainous: bool = False
+    valid_from: object = None  # date or None: the unit's lifetime (blank: before our records)
+    valid_to: object = None  # date or None (blank: still exists)
 
 
 UNITS_NOW = "now"  # rows: today's units; an old unit's visits counted for its successors

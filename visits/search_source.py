@@ -32,7 +32,6 @@ from cms.trees import Tree
 from . import vocab
 from .access import scope_for
 from .calendar import today_local
-from .lineage import Lineage
 from .models import FollowUp, Locality, Visit, VisitReport
 from .presenters import load_bundles
 
@@ -215,7 +214,7 @@ class _RecordSource(SearchSource):
         docs = {doc_id: _answer(None) for doc_id in ids}
         if ids:
             # Both loaded once per batch of the sync (a full reindex hands its ids in batches).
-            paths, lineage = _locality_paths(), Lineage.load()
+            paths, lineage = _locality_paths(), Locality.lineage()
             for doc_id, doc in self._documents(ids, paths, lineage):
                 docs[doc_id] = _answer(doc)
         return docs
@@ -256,7 +255,7 @@ class VisitSource(_RecordSource):
                 for vid, updated in Visit.select(Visit.id, Visit.updated_at).tuples()}
 
     def _rows(self, ids, user):
-        lineage = Lineage.load()
+        lineage = Locality.lineage()
         return {f"visit:{vid}": self.row(vid, title=b.visit.title, url=url_for("visit.details_view", id=vid),
                                          date=_span(b.visit), place=_places_of_time(b, lineage),
                                          text=_shown(visit_text(b)))
@@ -285,7 +284,7 @@ class ReportSource(_RecordSource):
                 for vid, visit_updated, report_updated in rows.tuples()}
 
     def _rows(self, ids, user):
-        lineage = Lineage.load()
+        lineage = Locality.lineage()
         return {f"report:{vid}": self.row(vid, title=f"Báo cáo: {b.visit.title}",
                                           url=url_for("visit.report", visit_id=vid), date=_span(b.visit),
                                           place=_places_of_time(b, lineage), text=_shown(report_text(b)))
@@ -317,7 +316,7 @@ class FollowUpSource(_RecordSource):
     def _rows(self, ids, user):
         visit_of = dict(FollowUp.select(FollowUp.id, FollowUp.visit).where(FollowUp.id.in_(ids)).tuples())
         bundles = self._visible_bundles(set(visit_of.values()), user)
-        lineage = Lineage.load() if bundles else None
+        lineage = Locality.lineage() if bundles else None
         rows = {}
         for item_id, visit_id in visit_of.items():
             bundle = bundles.get(visit_id)

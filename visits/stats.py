@@ -14,7 +14,6 @@ from cms.db import database
 
 from . import rules, vocab
 from .calendar import month_starts
-from .lineage import Lineage
 from .models import (
     Assignment,
     Department,
@@ -245,7 +244,7 @@ def coverage_table(scope, as_of, period_start, stale_days, department_id=None, u
         infos = localities_info(as_of, period_start)
     else:
         infos = localities_info(as_of)
-        lineage = Lineage.load()
+        lineage = Locality.lineage()
         stats, visit_localities = rules.carry_over(stats, visit_localities,
                                                    lambda lid: lineage.units_on(lid, as_of))
     rows = rules.coverage(infos, stats, as_of, stale_days, visit_localities)

@@ -9,10 +9,11 @@ import json
 
 from cms import audit
 from cms.db import database
-from cms.timeutil import utcnow
+from cms.timeutil import format_day, utcnow
 
 from . import vocab
 from .models import (
+    Locality,
     Official,
     PlanChange,
     Visit,
@@ -299,3 +300,28 @@ def combine(primary, other, user, approved):
                                                 "lý do": f"gộp vào #{primary.id}"}, actor=user)
     refresh_search_text(primary.id)
     return primary
+
+
+def plan_localities_problem(locality_ids, start, end):
+    """A message when a plan names a unit that did not exist for the whole of its dates, naming
+    what followed it (a plan for 2027 cannot go to a district that ended in 2025); None when all
+    is well. Imports of old records do not pass here."""
+    if not locality_ids or start is None or end is None:
+        return None
+    units = list(Locality.select(Locality.id, Locality.name, Locality.valid_from, Locality.valid_to)
+                 .where(Locality.id.in_(list(locality_ids))).order_by(Locality.position, Locality.name))
+    problems = []
+    lineage = None
+    for unit in units:
+        if unit.exists_on(start) and unit.exists_on(end):
+            continue
+        if unit.valid_to is None or unit.valid_to >= end:  # not yet formed at the start
+            problems.append(f"{unit.name} chỉ có {unit.lifetime_label}")
+            continue
+        lineage = lineage or Locality.lineage()
+        later = sorted(lineage.units[uid].name for uid in lineage.units_on(unit.id, end))
+        after = f", nay thuộc {', '.join(later)}" if later else ""
+        problems.append(f"{unit.name} đã kết thúc ngày {format_day(unit.valid_to)}{after}")
+    if not problems:
+        return None
+    return "Địa bàn không tồn tại vào thời gian của đợt: " + "; ".join(problems) + "."

@@ -23,7 +23,6 @@ from cms.trees import id_tree
 from visits import vocab
 from visits.calendar import today_local
 from visits.importer import KIND_CHOICES, KINDS, import_csv, template_csv
-from visits.lineage import Lineage
 from visits.models import (
     Assignment,
     CalendarDay,
@@ -282,7 +281,7 @@ class LocalityView(FoldedSearchMixin, ReferenceView):
         """The unit's lifetime and lineage, the assignments of the unit and of every unit that went
         into it (rotation carries across a merger), and the visits the viewer's scope sees of them:
         a fixed number of queries, whatever the length of the history."""
-        lineage = Lineage.load()
+        lineage = Locality.lineage()
         earlier = lineage.earlier_ids(model.id)
         units = [model.id] + sorted(earlier)
         predecessors = [(lineage.units[old], share)

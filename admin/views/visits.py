@@ -34,7 +34,6 @@ from visits.attachments import (
 )
 from visits.calendar import today_local
 from visits.export import report_tables, visit_list_table
-from visits.lineage import plan_localities_problem
 from visits.models import (
     Attachment,
     Department,
@@ -71,6 +70,7 @@ from visits.workflow import (
     can_manage_follow_ups,
     can_write_report,
     change_approved_plan,
+    plan_localities_problem,
     refresh_search_text,
     set_relations,
 )
@@ -105,10 +105,9 @@ class LocalityFilter(_PickedIdFilter):
     choices = staticmethod(locality_choices)
 
     def apply(self, query, value):
-        from visits.lineage import Lineage
 
         ids = set(Locality.subtree_ids(int(value)))
-        lineage = Lineage.load()
+        lineage = Locality.lineage()
         for lid in list(ids):
             ids |= lineage.earlier_ids(lid)
         return query.where(Visit.id.in_(VisitLocality.select(VisitLocality.visit)

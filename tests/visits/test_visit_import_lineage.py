@@ -4,7 +4,6 @@ per-row Vietnamese errors, all or nothing, idempotent, and the format of earlier
 from datetime import date
 
 from visits.importer import import_csv
-from visits.lineage import Lineage
 from visits.models import Locality, LocalitySuccession
 
 UNITS = """ma,ten,loai,ma_cap_tren,tu_ngay,den_ngay
@@ -41,7 +40,7 @@ def test_lifetimes_and_successors_are_imported_once(field):
     again = _import("successors", SUCCESSORS)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
     # the three communes merged into one: each now stands for it, in full
-    lineage = Lineage.load()
+    lineage = Locality.lineage()
     new_id = Locality.get(Locality.code == "XA-MOI").id
     for code in ("TC-A", "TC-B", "TC-C"):
         assert lineage.units_on(Locality.get(Locality.code == code).id, date(2026, 1, 1)) == {new_id: 1.0}
@@ -110,7 +109,7 @@ def test_the_shipped_files_import_cleanly_and_the_chain_through_2024_reaches_tod
     kinds = [unit.kind for unit in current if unit.kind in ("xa", "phuong") and unit.valid_from]
     assert (kinds.count("xa"), kinds.count("phuong")) == (119, 11)
     # Thị xã Cửa Lò went into Thành phố Vinh (12/2024), which went into six wards (07/2025)
-    lineage = Lineage.load()
+    lineage = Locality.lineage()
     cua_lo = Locality.get(Locality.code == "CUALO")
     today = lineage.units_on(cua_lo.id, date(2026, 12, 2))
     assert len(today) == 6 and abs(sum(today.values()) - 1.0) < 0.01

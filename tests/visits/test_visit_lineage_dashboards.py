@@ -13,9 +13,9 @@ from visitkit import text, token
 
 from visits import rules, vocab
 from visits.access import build_scope
-from visits.lineage import Lineage, plan_localities_problem
 from visits.models import Assignment, Locality, LocalitySuccession, Visit
 from visits.stats import coverage_table
+from visits.workflow import plan_localities_problem
 
 END = date(2025, 6, 30)
 START = date(2025, 7, 1)
@@ -68,7 +68,7 @@ AS_OF, PERIOD_START = date(2026, 1, 15), date(2025, 1, 1)
 # --- lineage ---------------------------------------------------------------------------------------
 
 def test_merger_and_split_as_units_of_today(history):
-    lineage = Lineage.load()
+    lineage = Locality.lineage()
     day = date(2026, 1, 1)
     for key in ("huukiem", "huulap", "baonam"):
         assert lineage.units_on(history.old[key].id, day) == {history.merged.id: 1.0}
@@ -95,7 +95,7 @@ def test_chains_through_two_changes_and_loops_never_hang(field):
     LocalitySuccession.create(old=first, new=middle)
     LocalitySuccession.create(old=middle, new=ward_a, share=0.25)
     LocalitySuccession.create(old=middle, new=ward_b, share=0.75)
-    lineage = Lineage.load()
+    lineage = Locality.lineage()
     assert lineage.units_on(first.id, date(2025, 1, 1)) == {middle.id: 1.0}
     assert lineage.units_on(first.id, date(2026, 1, 1)) == pytest.approx({ward_a.id: 0.25, ward_b.id: 0.75})
     assert lineage.later_ids(first.id) == {middle.id, ward_a.id, ward_b.id}
@@ -106,7 +106,7 @@ def test_chains_through_two_changes_and_loops_never_hang(field):
     q = Locality.create(code="LOOP-Q", name="Xã Q", kind="xa", parent=province, valid_to=END)
     LocalitySuccession.create(old=p, new=q)
     LocalitySuccession.create(old=q, new=p)
-    lineage = Lineage.load()
+    lineage = Locality.lineage()
     assert lineage.units_on(p.id, date(2026, 1, 1)) == {}
     assert lineage.later_ids(p.id) == {q.id}
     assert lineage.earlier_ids(p.id) == {q.id}
