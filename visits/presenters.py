@@ -133,25 +133,29 @@ def official_choices(scope=None, only_own_departments=False):
     return [(o.id, f"{o.full_name} ({o.dept})") for o in query.objects()]
 
 
-def locality_choices():
-    """Active localities in tree order, indented by depth (one query). A unit whose parent is
-    inactive stands at the top."""
+def _locality_tree_rows():
+    """(id, indented label, end date) of the active localities in tree order (one query). A unit
+    whose parent is inactive stands at the top."""
     rows = (Locality.select(Locality.id, Locality.name, Locality.parent, Locality.remote, Locality.valid_to)
             .where(Locality.active == True)  # noqa: E712
             .order_by(Locality.position, Locality.name).tuples())
     tree = Tree(rows, id_of=itemgetter(0), parent_of=itemgetter(2))
     return [(lid, "\u2003" * depth + name + (" ▲" if remote else "")
-             + (f" (đến {format_day(valid_to)})" if valid_to else ""))
+             + (f" (đến {format_day(valid_to)})" if valid_to else ""), valid_to)
             for (lid, name, _parent, remote, valid_to), depth in tree.walk()]
+
+
+def locality_choices():
+    """Active localities in tree order, indented by depth, with the end date of ended ones."""
+    return [(lid, label) for lid, label, _valid_to in _locality_tree_rows()]
 
 
 def plan_locality_choices(today):
     """The visit form's choices: today's units first, in tree order, then former units (ended
     before today, kept for the records of earlier years), as two groups."""
     current, former = [], []
-    ended = {lid for (lid,) in Locality.select(Locality.id).where(Locality.valid_to < today).tuples()}
-    for choice in locality_choices():
-        (former if choice[0] in ended else current).append(choice)
+    for lid, label, valid_to in _locality_tree_rows():
+        (former if valid_to is not None and valid_to < today else current).append((lid, label))
     groups = {"Địa bàn hiện nay": current}
     if former:
         groups["Địa bàn trước đây (đã kết thúc)"] = former

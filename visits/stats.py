@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from peewee import JOIN, Case, PostgresqlDatabase, fn
 
 from cms.db import database
+from cms.trees import Tree
 
 from . import rules, vocab
 from .calendar import month_starts
@@ -208,15 +209,12 @@ def localities_info(day=None, period_start=None):
     if day is None:
         return infos
     first = day if period_start is None else period_start
-    parents = {info.id: info.parent_id for info in infos}
+    tree = Tree(infos)  # the stored parents, read before any is changed below
     kept = [info for info in infos if info.overlaps(first, day)]
     kept_ids = {info.id for info in kept}
     for info in kept:
-        parent, seen = info.parent_id, {info.id}
-        while parent is not None and parent not in kept_ids and parent not in seen:
-            seen.add(parent)
-            parent = parents.get(parent)
-        info.parent_id = parent if parent in kept_ids else None
+        above = [unit.id for unit in tree.ancestors(info.id)[:-1] if unit.id in kept_ids]
+        info.parent_id = above[-1] if above else None
     return kept
 
 
