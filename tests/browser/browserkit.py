@@ -47,16 +47,22 @@ def login(page, username, password):
     page.wait_for_url(re.compile(r"/admin/"))
 
 
-def serious_violations(page):
-    """axe-core's violations of impact serious or critical on the page as it is now, as short lines."""
+def axe_violations(page, impacts=None):
+    """axe-core's violations on the page as it is now, as short lines; `impacts`: only those
+    (None: every violation, whatever its impact, as WCAG 2.1 AA on public pages asks)."""
     result = _axe.run(page)
     found = []
     for violation in result.response["violations"]:
-        if violation["impact"] in BLOCKING_IMPACTS:
+        if impacts is None or violation["impact"] in impacts:
             targets = [node["target"] for node in violation["nodes"][:5]]
             found.append(f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes): "
                          f"{violation['help']} -> {targets}")
     return found
+
+
+def serious_violations(page):
+    """axe-core's violations of impact serious or critical on the page as it is now, as short lines."""
+    return axe_violations(page, BLOCKING_IMPACTS)
 
 
 def words(text):
