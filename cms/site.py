@@ -83,10 +83,22 @@ def latest_in_category(category_id, count):
         Article.listed().where(Article.category == category_id).limit(count)))
 
 
+def add_portal_section(app, label, endpoint, order):
+    """Put a section of the portal (Giới thiệu, Văn bản, Lịch công tác, Thư viện ảnh...) in the main
+    menu after the categories: each section registers itself here when its blueprint is set up."""
+    sections = app.extensions.setdefault("portal_sections", [])
+    sections.append((order, label, endpoint))
+    sections.sort()
+
+
 def init_app(app):
+    app.extensions.setdefault("portal_sections", [])
+
     @app.context_processor
     def _site_context():
         return {
+            "portal_sections": [(label, endpoint) for _, label, endpoint
+                                in app.extensions["portal_sections"]],
             "site_name": app.config["CMS_SITE_NAME"],
             "site_tagline": app.config["CMS_SITE_TAGLINE"],
             "category_tree": category_tree,
