@@ -29,7 +29,13 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_RE = re.compile(r"[ \t\r\f\v]+")
 
 
+_CELL_BREAK_RE = re.compile(r"</t[dh]>\s*<t[dh][^>]*>")
+_LINES_RE = re.compile(r"\s*\n\s*")
+
+
 def html_to_text(html):
-    """Plain text of sanitized HTML (for search and snippets): tags dropped, entities decoded."""
-    text = _TAG_RE.sub(" ", html or "")
-    return _SPACE_RE.sub(" ", unescape(text)).strip()
+    """Plain text of sanitized HTML (for search and snippets): tags dropped, entities decoded; each
+    block (heading, paragraph, list item, table row) on a line of its own, a row's cells joined by
+    " · ", so that a snippet never runs a heading into the text after it or cells together."""
+    text = _TAG_RE.sub(" ", _CELL_BREAK_RE.sub(" · ", html or ""))
+    return _LINES_RE.sub("\n", _SPACE_RE.sub(" ", unescape(text))).strip()

@@ -39,20 +39,38 @@ class Unsupported(Exception):
 
 
 class _Postings:
-    __slots__ = ("ids", "weights", "positions", "size")
+    """One term's postings in one segment: ids, weights, and the positions still encoded (a phrase
+    decodes those of the few documents it weighs; all of them only once a phrase needs them all)."""
 
-    def __init__(self, ids, weights, positions=None):
-        self.ids, self.weights, self.positions = ids, weights, positions
-        self.size = len(ids) * 2 + (len(positions) if positions is not None else 0)
+    __slots__ = ("ids", "weights", "values", "decode", "positions", "size")
+
+    def __init__(self, ids, weights, values=None, decode=None):
+        self.ids, self.weights, self.values, self.decode = ids, weights, values, decode
+        self.positions = None
+        self.size = len(ids) * (3 if values is not None else 2)
+
+    def positions_at(self, where):
+        """(docnum << 32) | position of every position of the postings at indexes `where`."""
+        if self.positions is not None and len(where) == len(self.ids):
+            return self.positions
+        ids, values, decode = self.ids, self.values, self.decode
+        encoded = np.asarray([(int(ids[i]) << _POSITION_BITS) | position
+                              for i in where.tolist() for position in decode(values[i])], dtype=np.int64)
+        if len(where) == len(self.ids):
+            self.positions = encoded
+        return encoded
 
 
-def _read_postings(reader, field_name, text, with_positions):
-    """(ids, weights, encoded positions or None) of one term in one segment, block by block (the
-    codec's blocks are pickled arrays: decoding them whole avoids a Python step per posting)."""
+def _read_postings(reader, field_name, text):
+    """One term's _Postings in one segment, read block by block (the codec's blocks are pickled
+    arrays: taking them whole avoids a Python step per posting)."""
+    field_format = reader.schema[field_name].format
+    with_positions = isinstance(field_format, Positions)
     try:
         matcher = reader.postings(field_name, text)
     except TermNotFound:
-        return _Postings(EMPTY_IDS, EMPTY_SCORES, EMPTY_IDS if with_positions else None)
+        return _Postings(EMPTY_IDS, EMPTY_SCORES, [] if with_positions else None,
+                         field_format.decode_positions)
     # A segment with deletions wraps its matcher to skip them: deletions are applied by the caller.
     matcher = getattr(matcher, "child", matcher)
     ids, weights, values = [], [], []
@@ -78,13 +96,7 @@ def _read_postings(reader, field_name, text, with_positions):
             matcher.next()
         ids = np.asarray(plain_ids, dtype=np.int64)
         weights = np.asarray(plain_weights, dtype=np.float64)
-    positions = None
-    if with_positions:
-        decode = reader.schema[field_name].format.decode_positions
-        encoded = [(docnum << _POSITION_BITS) | position
-                   for docnum, value in zip(ids.tolist(), values, strict=True) for position in decode(value)]
-        positions = np.asarray(encoded, dtype=np.int64)
-    return _Postings(ids, weights, positions)
+    return _Postings(ids, weights, values if with_positions else None, field_format.decode_positions)
 
 
 class _SegmentArrays:
@@ -135,14 +147,14 @@ class VectorScorer:
                 arrays = self._segments[segid] = _SegmentArrays(self)
         return segid, arrays
 
-    def _term(self, reader, segid, field_name, text, with_positions):
-        key = (segid, field_name, text, with_positions)
+    def _term(self, reader, segid, field_name, text):
+        key = (segid, field_name, text)
         with self._lock:
             postings = self._postings.get(key)
             if postings is not None:
                 self._postings.move_to_end(key)
                 return postings
-        postings = _read_postings(reader, field_name, text, with_positions)
+        postings = _read_postings(reader, field_name, text)
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = postings
@@ -200,8 +212,9 @@ class VectorScorer:
                 continue
             segid, arrays = self._segment(reader)
             context = _Context(self, searcher, sub, reader, segid, arrays)
+            among = local[inside]
             for field_name, words, boost in phrases:
-                ids, scores = context.phrase(field_name, words, boost)
+                ids, scores = context.phrase(field_name, words, boost, among)
                 found = np.isin(local, ids) & inside
                 if found.any():
                     bonus[found] += scores[np.searchsorted(ids, local[found])]
@@ -282,11 +295,10 @@ class _Context:
         field = self.schema[field_name]
         return text if isinstance(text, bytes) else field.to_bytes(text)
 
-    def _postings(self, field_name, text, with_positions=False):
+    def _postings(self, field_name, text):
         if field_name not in self.schema:
             return None
-        return self.scorer._term(self.reader, self.segid, field_name, self._term_bytes(field_name, text),
-                                 with_positions)
+        return self.scorer._term(self.reader, self.segid, field_name, self._term_bytes(field_name, text))
 
     def _bm25(self, field_name, text, postings):
         """Whoosh's BM25F score of the term at each of its postings (global idf and average length)."""
@@ -308,16 +320,24 @@ class _Context:
             return EMPTY_IDS, EMPTY_SCORES
         return postings.ids, self._bm25(field_name, text, postings) * boost
 
-    def phrase(self, field_name, words, boost=1.0):
-        """Documents where `words` stand together in that order, scored as Whoosh's Phrase is."""
+    def phrase(self, field_name, words, boost=1.0, among=None):
+        """Documents (of `among`, sorted local docnums, when given) where `words` stand together in
+        that order, scored as Whoosh's Phrase is: positions are decoded for the documents having
+        every word only."""
         if field_name not in self.schema or not isinstance(self.schema[field_name].format, Positions):
             raise Unsupported("phrase field")
-        lists = [self._postings(field_name, word, with_positions=True) for word in words]
+        lists = [self._postings(field_name, word) for word in words]
         if any(p is None or not len(p.ids) for p in lists):
             return EMPTY_IDS, EMPTY_SCORES
-        starts = lists[0].positions
-        for i, later in enumerate(lists[1:], 1):
-            starts = starts[np.isin(starts + i, later.positions, assume_unique=True)]
+        common = lists[0].ids if among is None else np.intersect1d(lists[0].ids, among, assume_unique=True)
+        for postings in lists[1:]:
+            common = np.intersect1d(common, postings.ids, assume_unique=True)
+        if not len(common):
+            return EMPTY_IDS, EMPTY_SCORES
+        starts = None
+        for i, postings in enumerate(lists):
+            encoded = postings.positions_at(np.searchsorted(postings.ids, common))
+            starts = encoded if starts is None else starts[np.isin(starts + i, encoded, assume_unique=True)]
             if not len(starts):
                 return EMPTY_IDS, EMPTY_SCORES
         ids = np.unique(starts >> _POSITION_BITS)
