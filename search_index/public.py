@@ -21,7 +21,8 @@ from cms.search_port import SearchBusy
 from cms.timeutil import utcnow
 
 from . import query as user_query
-from .analysis import folded_form, has_diacritics
+from .analysis import exact_form, folded_form, has_diacritics
+from .keystrokes import read_keystrokes
 from .store import IndexUnavailable
 from .vectorized import Unsupported, VectorScorer
 
@@ -264,7 +265,8 @@ class PublicSearch:
                 break
         if not result.total or result.partial:
             with self.cold_slot():
-                result.suggestion = self._suggest(searcher, parsed, restriction, scheduled)
+                result.suggestion = (self._keystroke_reading(searcher, parsed, restriction, scheduled)
+                                     or self._suggest(searcher, parsed, restriction, scheduled))
         return result
 
     def _dates(self, searcher):
@@ -385,11 +387,31 @@ class PublicSearch:
         words = [word if new == old and has_diacritics(word) else accents.get(new, new)
                  for word, old, new in zip(words, folded_words, chosen, strict=True)]
         suggestion = " ".join(words)
-        check = user_query.build(user_query.parse(suggestion), adjacency=False)
+        return suggestion if self._finds(searcher, suggestion, restriction, scheduled) else ""
+
+    def _keystroke_reading(self, searcher, parsed, restriction, scheduled):
+        """The query read as Vietnamese typed in Telex or VNI ("cans booj" -> "cán bộ"), offered
+        when it finds every word somewhere public (search_index.keystrokes)."""
+        typed = parsed.words()
+        read = read_keystrokes(typed)
+        if read is None:
+            return ""
+        reader = searcher.reader()
+        for word, was in zip(read, typed, strict=True):  # each word read must stand so in some text
+            if word != was and not any(reader.doc_frequency(name, exact_form(word))
+                                       for name in ("body", "title")):
+                return ""
+        reading = " ".join(read)
+        return reading if self._finds(searcher, reading, restriction, scheduled) else ""
+
+    @staticmethod
+    def _finds(searcher, text, restriction, scheduled):
+        """Does `text`, every word required, find a public document (within the restriction)?"""
+        check = user_query.build(user_query.parse(text), adjacency=False)
         if restriction is not None:
             check = restricted(check, restriction)
         options = {"mask": scheduled} if scheduled else {}
-        return suggestion if searcher.search(check, limit=1, **options).scored_length() else ""
+        return searcher.search(check, limit=1, **options).scored_length() > 0
 
     # --- what search_index.related builds on ---------------------------------------------------------
     def searcher(self):
