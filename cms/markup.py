@@ -1,14 +1,40 @@
 """Markdown to safe HTML: the one renderer for public pages and (later) the admin preview."""
 
 import re
+import xml.etree.ElementTree as ET
 from html import unescape
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from .text import nfc
 
-MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+class _CaptionedImages(Treeprocessor):
+    """A paragraph holding only an image with a title (`![alt](src "Chú thích")`) becomes
+    <figure><img><figcaption>Chú thích</figcaption></figure>; the title is then said once, under it."""
+
+    def run(self, root):
+        for paragraph in root.iter("p"):
+            children = list(paragraph)
+            if (len(children) != 1 or children[0].tag != "img" or not children[0].get("title")
+                    or (paragraph.text or "").strip() or (children[0].tail or "").strip()):
+                continue
+            image = children[0]
+            paragraph.tag, paragraph.text = "figure", None
+            caption = ET.SubElement(paragraph, "figcaption")
+            caption.text = image.attrib.pop("title")
+            image.tail = None
+
+
+class _CaptionsExtension(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_CaptionedImages(md), "captioned_images", 5)
+
+
+MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", _CaptionsExtension()]
 # align as an attribute (not a style), so that nh3's defaults keep a table's column alignment.
 MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
 
