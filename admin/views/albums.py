@@ -1,0 +1,153 @@
+"""Photo albums in the back office ("Album ảnh"): an album's fields, its photos in order with their
+captions (picked from the image library, "Thư viện ảnh", or uploaded here into it), and who may do
+what: as articles (cms.roles "album": staff create and edit their own drafts, editors publish).
+
+Also the demo albums of `flask load-demo` (content/albums/<slug>/album.yaml and its photos), loaded
+through the same upload checks as any image.
+"""
+
+from pathlib import Path
+
+import yaml
+from flask import abort, current_app, g, request
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms import MultipleFileField, SelectField
+from wtforms.validators import ValidationError
+
+from cms.albums import MAX_PHOTOS, Album, AlbumPhoto
+from cms.db import database
+from cms.models import unique_slug
+from cms.roles import ADMIN, EDITOR, can, role_of
+from cms.text import slugify
+
+from ..media import UploadError, delete_files, save_upload
+from .base import SecureModelView
+
+STATUS_LABELS = dict(Album.STATUSES)
+DEMO_DIR = Path(__file__).resolve().parents[2] / "content" / "albums"
+
+
+def can_edit_album(album, user=None):
+    """Editors and admins edit any album; staff only their own drafts (as articles)."""
+    user = user or current_user
+    if role_of(user) in (ADMIN, EDITOR):
+        return True
+    return can("album", "edit", user) and album.owner_id == user.id and album.status == Album.DRAFT
+
+
+def _photos_cell(view, context, model, name):
+    return Markup("{} ảnh").format(AlbumPhoto.select().where(AlbumPhoto.album == model.id).count())
+
+
+class AlbumView(SecureModelView):
+    area = "album"
+    column_list = ["title", "album_date", "status", "photos", "owner", "updated_at"]
+    column_labels = {"title": "Tiêu đề", "slug": "Đường dẫn", "description": "Mô tả",
+                     "cover": "Ảnh bìa (để trống: ảnh đầu tiên)", "album_date": "Ngày diễn ra",
+                     "status": "Trạng thái", "photos": "Số ảnh", "owner": "Người tạo",
+                     "published_at": "Ngày xuất bản", "updated_at": "Cập nhật", "created_at": "Ngày tạo",
+                     "photo_links": "Ảnh trong album"}
+    column_formatters = {"status": lambda v, c, m, n: STATUS_LABELS.get(m.status, m.status),
+                         "photos": _photos_cell}
+    column_default_sort = (Album.updated_at, True)
+    column_searchable_list = ["title"]
+    form_columns = ["title", "slug", "album_date", "description", "status", "cover", "photo_links"]
+    form_args = {"title": {"label": "Tiêu đề"}, "slug": {"label": "Đường dẫn (để trống: tự tạo)"},
+                 "description": {"label": "Mô tả"}, "album_date": {"label": "Ngày diễn ra"}}
+    form_overrides = {"status": SelectField}
+    form_ajax_refs = {"cover": {"fields": ["title", "original_name"], "page_size": 10}}
+    inline_models = [(AlbumPhoto, {
+        "form_columns": ["id", "media", "position", "caption"],
+        "form_label": "Ảnh",
+        "column_labels": {"media": "Ảnh (tìm theo chú thích hoặc tên tệp trong Thư viện ảnh)",
+                          "position": "Thứ tự", "caption": "Chú thích"},
+        "form_ajax_refs": {"media": {"fields": ["title", "original_name"], "page_size": 10}},
+    })]
+    form_extra_fields = {"uploads": MultipleFileField(
+        "Tải ảnh mới lên (JPEG, PNG, WebP; chọn được nhiều tệp; thêm vào cuối album)")}
+
+    # --- what each role sees ----------------------------------------------------------------
+    def get_query(self):
+        query = Album.select()
+        if role_of() not in (ADMIN, EDITOR) and role_of() is not None and can("album", "create"):
+            query = query.where(Album.owner == current_user.id)  # staff: their own albums
+        return query
+
+    def get_count_query(self):
+        return self.get_query()
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused:
+            return refused
+        if name == "edit_view" and not can_edit_album(self.get_one(request.args.get("id"))):
+            abort(403)
+        return None
+
+    # --- forms --------------------------------------------------------------------------------
+    def prepare_form(self, form, obj=None):
+        allowed = Album.STATUSES if can("album", "publish") else [
+            (value, label) for value, label in Album.STATUSES if value in (Album.DRAFT, Album.PENDING)]
+        form.status.choices = allowed
+        form.status.label.text = "Trạng thái"
+        if obj is None and not form.status.data:
+            form.status.data = Album.DRAFT
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if model.status not in {value for value, _ in form.status.choices}:
+            raise ValidationError("Bạn không có quyền xuất bản hoặc lưu trữ album.")
+        if not (model.title or "").strip():
+            raise ValidationError("Vui lòng nhập tiêu đề album.")
+        wanted = slugify(form.slug.data or "") if form.slug.data else ""
+        if form.slug.data and (not wanted or unique_slug(Album, wanted, exclude_id=model.id) != wanted):
+            raise ValidationError(f"Đường dẫn '{form.slug.data}' đã được album khác dùng hoặc không hợp lệ.")
+        model.slug = wanted or (form.slug.object_data or "")
+        if is_created:
+            model.owner = current_user.id
+        model.version = (model.version or 0) + (0 if is_created else 1)
+        g.album_uploads = self._save_uploads(model)
+
+    def _save_uploads(self, model):
+        """Each chosen file into the image library (checked as every upload); all or none."""
+        files = [f for f in request.files.getlist("uploads") if f and f.filename]
+        present = AlbumPhoto.select().where(AlbumPhoto.album == model.id).count() if model.id else 0
+        if present + len(files) > MAX_PHOTOS:
+            raise ValidationError(f"Một album có tối đa {MAX_PHOTOS} ảnh.")
+        saved = []
+        try:
+            for upload in files:
+                saved.append(save_upload(current_app, upload.read(), upload.filename, model.title,
+                                         current_user))
+        except UploadError as exc:
+            for media in saved:
+                delete_files(current_app, media)
+            raise ValidationError(f"{upload.filename}: {exc}") from exc
+        return saved
+
+    def after_model_change(self, form, model, is_created):
+        uploads = g.pop("album_uploads", [])
+        last = max([photo.position for photo in AlbumPhoto.select(AlbumPhoto.position)
+                    .where(AlbumPhoto.album == model.id)] or [0])
+        for offset, media in enumerate(uploads, start=1):
+            AlbumPhoto.create(album=model.id, media=media.id, position=last + offset, caption="")
+        super().after_model_change(form, model, is_created)
+
+
+def load_demo_albums():
+    """The demo albums of content/albums (skipped when their slug exists): one-line summary."""
+    made = 0
+    for spec in sorted(DEMO_DIR.glob("*/album.yaml")):
+        data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        if Album.select().where(Album.slug == data["slug"]).exists():
+            continue
+        with database.atomic():
+            album = Album.create(title=data["title"], slug=data["slug"], album_date=data.get("date"),
+                                 description=data.get("description", ""), status=Album.PUBLISHED)
+            for position, photo in enumerate(data["photos"], start=1):
+                path = spec.parent / photo["file"]
+                media = save_upload(current_app, path.read_bytes(), path.name, photo["caption"][:300])
+                AlbumPhoto.create(album=album, media=media, position=position, caption=photo["caption"])
+        made += 1
+    return f"Đã thêm {made} album ảnh mẫu."
