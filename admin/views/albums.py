@@ -12,8 +12,8 @@ import yaml
 from flask import abort, current_app, g, request
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import MultipleFileField, SelectField
-from wtforms.validators import ValidationError
+from wtforms import HiddenField, MultipleFileField, SelectField
+from wtforms.validators import Optional, ValidationError
 
 from cms.albums import MAX_PHOTOS, Album, AlbumPhoto
 from cms.db import database
@@ -53,12 +53,15 @@ class AlbumView(SecureModelView):
     column_default_sort = (Album.updated_at, True)
     column_searchable_list = ["title"]
     form_columns = ["title", "slug", "album_date", "description", "status", "cover", "photo_links"]
-    form_args = {"title": {"label": "Tiêu đề"}, "slug": {"label": "Đường dẫn (để trống: tự tạo)"},
+    form_args = {"title": {"label": "Tiêu đề"},
+                 "slug": {"label": "Đường dẫn (để trống: tự tạo)", "validators": [Optional()]},
                  "description": {"label": "Mô tả"}, "album_date": {"label": "Ngày diễn ra"}}
     form_overrides = {"status": SelectField}
     form_ajax_refs = {"cover": {"fields": ["title", "original_name"], "page_size": 10}}
     inline_models = [(AlbumPhoto, {
         "form_columns": ["id", "media", "position", "caption"],
+        "form_overrides": {"id": HiddenField},  # a new row has none yet
+        "form_args": {"id": {"validators": [Optional()]}},
         "form_label": "Ảnh",
         "column_labels": {"media": "Ảnh (tìm theo chú thích hoặc tên tệp trong Thư viện ảnh)",
                           "position": "Thứ tự", "caption": "Chú thích"},
