@@ -80,11 +80,13 @@ def album_strips(body_html):
 
 
 def sitemap_entries():
-    """(url, last change) of the album list and every public album, for cms.feeds' sitemap."""
-    entries = [(url_for("albums.index", _external=True), None)]
-    rows = Album.public().select(Album.slug, Album.updated_at).tuples()
-    entries += [(url_for("albums.album", slug=slug, _external=True), updated_at) for slug, updated_at in rows]
-    return entries
+    """(url, last change) of the album list and every public album, for cms.feeds' sitemap (nothing
+    while no album is public: the list would be an empty page)."""
+    rows = list(Album.public().select(Album.slug, Album.updated_at).tuples())
+    if not rows:
+        return []
+    return [(url_for("albums.index", _external=True), max(updated for _, updated in rows))] + [
+        (url_for("albums.album", slug=slug, _external=True), updated_at) for slug, updated_at in rows]
 
 
 def init_app(app):
