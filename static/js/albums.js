@@ -7,8 +7,8 @@
   var dialog = document.querySelector("[data-lightbox]");
   if (!grid || !dialog || typeof dialog.showModal !== "function") return;
   var links = Array.prototype.slice.call(grid.querySelectorAll("a.album-photo"));
-  var image = dialog.querySelector("img");
   var caption = dialog.querySelector("figcaption");
+  var image = null;  // made on first opening: an empty <img> waiting in the page would be a broken one
   var count = dialog.querySelector(".lightbox-count");
   var current = 0;
 
@@ -16,6 +16,10 @@
     current = (index + links.length) % links.length;
     var link = links[current];
     var thumb = link.querySelector("img");
+    if (!image) {
+      image = document.createElement("img");
+      caption.parentNode.insertBefore(image, caption);
+    }
     image.src = link.getAttribute("data-large");
     image.width = Number(link.getAttribute("data-width"));
     image.height = Number(link.getAttribute("data-height"));
