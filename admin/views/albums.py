@@ -1,6 +1,9 @@
 """Photo albums in the back office ("Album ảnh"): an album's fields, its photos in order with their
 captions (picked from the image library, "Thư viện ảnh", or uploaded here into it), and who may do
-what: as articles (cms.roles "album": staff create and edit their own drafts, editors publish).
+what: as articles (cms.roles "album": staff create and edit their own drafts, editors publish),
+through the editorial workflow every kind shares (admin.editorial: steps, revisions of the title
+and description, audit). Albums are published at once, never scheduled: the public pages' cache
+follows the site's version, and a time passing changes no version.
 
 Also the demo albums of `flask load-demo` (content/albums/<slug>/album.yaml and its photos), loaded
 through the same upload checks as any image.
@@ -9,39 +12,38 @@ through the same upload checks as any image.
 from pathlib import Path
 
 import yaml
-from flask import abort, current_app, g, request
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import HiddenField, MultipleFileField, SelectField
+from wtforms import HiddenField, MultipleFileField
 from wtforms.validators import Optional, ValidationError
 
 from cms.albums import MAX_PHOTOS, Album, AlbumPhoto
 from cms.db import database
 from cms.models import unique_slug
-from cms.roles import ADMIN, EDITOR, can, role_of
+from cms.roles import can
 from cms.text import slugify
+from cms.timeutil import utcnow
 
+from ..editorial import STATUS_LABELS, ContentKind, register_kind
+from ..forms import parse_local_datetime
 from ..media import UploadError, delete_files, save_upload
 from .base import SecureModelView
+from .editorial_view import EditorialViewMixin
 
-STATUS_LABELS = dict(Album.STATUSES)
+ALBUM = register_kind(ContentKind("album", "album ảnh", Album, ("title", "description")))
 DEMO_DIR = Path(__file__).resolve().parents[2] / "content" / "albums"
-
-
-def can_edit_album(album, user=None):
-    """Editors and admins edit any album; staff only their own drafts (as articles)."""
-    user = user or current_user
-    if role_of(user) in (ADMIN, EDITOR):
-        return True
-    return can("album", "edit", user) and album.owner_id == user.id and album.status == Album.DRAFT
 
 
 def _photos_cell(view, context, model, name):
     return Markup("{} ảnh").format(AlbumPhoto.select().where(AlbumPhoto.album == model.id).count())
 
 
-class AlbumView(SecureModelView):
+class AlbumView(EditorialViewMixin, SecureModelView):
     area = "album"
+    edit_template = "admin/album_edit.html"
+    details_template = "admin/album_details.html"
     column_list = ["title", "album_date", "status", "photos", "owner", "updated_at"]
     column_labels = {"title": "Tiêu đề", "slug": "Đường dẫn", "description": "Mô tả",
                      "cover": "Ảnh bìa (để trống: ảnh đầu tiên)", "album_date": "Ngày diễn ra",
@@ -52,11 +54,12 @@ class AlbumView(SecureModelView):
                          "photos": _photos_cell}
     column_default_sort = (Album.updated_at, True)
     column_searchable_list = ["title"]
-    form_columns = ["title", "slug", "album_date", "description", "status", "cover", "photo_links"]
+    column_details_list = ["title", "slug", "album_date", "description", "status", "cover", "owner",
+                           "published_at", "created_at", "updated_at"]
+    form_columns = ["title", "slug", "album_date", "description", "cover", "photo_links"]
     form_args = {"title": {"label": "Tiêu đề"},
                  "slug": {"label": "Đường dẫn (để trống: tự tạo)", "validators": [Optional()]},
                  "description": {"label": "Mô tả"}, "album_date": {"label": "Ngày diễn ra"}}
-    form_overrides = {"status": SelectField}
     form_ajax_refs = {"cover": {"fields": ["title", "original_name"], "page_size": 10}}
     inline_models = [(AlbumPhoto, {
         "form_columns": ["id", "media", "position", "caption"],
@@ -73,7 +76,7 @@ class AlbumView(SecureModelView):
     # --- what each role sees ----------------------------------------------------------------
     def get_query(self):
         query = Album.select()
-        if role_of() not in (ADMIN, EDITOR) and role_of() is not None and can("album", "create"):
+        if not can("album", "publish"):
             query = query.where(Album.owner == current_user.id)  # staff: their own albums
         return query
 
@@ -84,31 +87,36 @@ class AlbumView(SecureModelView):
         refused = super()._handle_view(name, **kwargs)
         if refused:
             return refused
-        if name == "edit_view" and not can_edit_album(self.get_one(request.args.get("id"))):
+        if name == "edit_view" and not self.can_edit_item(self.get_one(request.args.get("id"))):
             abort(403)
         return None
 
-    # --- forms --------------------------------------------------------------------------------
-    def prepare_form(self, form, obj=None):
-        allowed = Album.STATUSES if can("album", "publish") else [
-            (value, label) for value, label in Album.STATUSES if value in (Album.DRAFT, Album.PENDING)]
-        form.status.choices = allowed
-        form.status.label.text = "Trạng thái"
-        if obj is None and not form.status.data:
-            form.status.data = Album.DRAFT
-        return form
+    def public_url(self, item):
+        return url_for("albums.album", slug=item.slug) if item.is_public else None
 
+    @expose("/transition/<int:item_id>", methods=["POST"])
+    def transition(self, item_id):
+        """The shared step, except that an album is not scheduled (see the module's docstring)."""
+        if request.form.get("name") == "publish":
+            try:
+                when = parse_local_datetime(request.form.get("published_at", ""))
+            except ValueError:
+                when = None  # the shared step says what is wrong with it
+            if when is not None and when > utcnow():
+                flash("Album ảnh được xuất bản ngay, không lên lịch: để trống thời điểm đăng.", "error")
+                return redirect(self.get_url(".edit_view", id=item_id))
+        return super().transition(item_id)
+
+    # --- forms --------------------------------------------------------------------------------
     def on_model_change(self, form, model, is_created):
-        if model.status not in {value for value, _ in form.status.choices}:
-            raise ValidationError("Bạn không có quyền xuất bản hoặc lưu trữ album.")
         if not (model.title or "").strip():
             raise ValidationError("Vui lòng nhập tiêu đề album.")
         wanted = slugify(form.slug.data or "") if form.slug.data else ""
         if form.slug.data and (not wanted or unique_slug(Album, wanted, exclude_id=model.id) != wanted):
             raise ValidationError(f"Đường dẫn '{form.slug.data}' đã được album khác dùng hoặc không hợp lệ.")
         model.slug = wanted or (form.slug.object_data or "")
-        if is_created:
-            model.owner = current_user.id
+        if is_created:  # a new album is a draft of its author; steps go through the workflow
+            model.owner, model.status = current_user.id, Album.DRAFT
         model.version = (model.version or 0) + (0 if is_created else 1)
         g.album_uploads = self._save_uploads(model)
 

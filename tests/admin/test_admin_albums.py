@@ -5,14 +5,15 @@ audited and bad uploads are refused in Vietnamese with nothing saved."""
 import pytest
 from backoffice import SVG_WITH_SCRIPT, admin_token, flashes, image_bytes, text_of, upload_field
 
+from admin.editorial import Revision, WorkflowEvent
 from cms.albums import Album, AlbumPhoto
 from cms.audit import AuditEntry
 from cms.media import Media
 
 
-def album_form(client, title, status="draft", **extra):
+def album_form(client, title, **extra):
     data = {"csrf_token": admin_token(client), "title": title, "slug": "", "album_date": "2026-03-12",
-            "description": "Ảnh hội nghị", "status": status, "cover": ""}
+            "description": "Ảnh hội nghị", "cover": ""}
     data.update(extra)
     return data
 
@@ -24,9 +25,14 @@ def post_album(client, data, album_id=None, files=None):
     return client.post(url, data=data, content_type="multipart/form-data", follow_redirects=True)
 
 
+def step(client, album, name, **extra):
+    return client.post(f"/admin/album/transition/{album.id}",
+                       data={"csrf_token": admin_token(client), "name": name, **extra})
+
+
 def test_editor_creates_publishes_an_album_with_uploads_and_a_library_photo(client_as, world, anon):
     editor = client_as("editor")
-    data = album_form(editor, "Hội nghị sơ kết công tác tổ chức", status="published",
+    data = album_form(editor, "Hội nghị sơ kết công tác tổ chức",
                       **{"photo_links-0-media": str(world.media.id), "photo_links-0-position": "1",
                          "photo_links-0-caption": "Đại biểu dự hội nghị sơ kết"})
     response = post_album(editor, data, files=[upload_field(image_bytes(size=(300, 200)), "a.png"),
@@ -37,11 +43,20 @@ def test_editor_creates_publishes_an_album_with_uploads_and_a_library_photo(clie
     photos = album.photos()
     assert [photo.media_id for photo in photos][0] == world.media.id  # the library photo first
     assert len(photos) == 3 and photos[0].caption == "Đại biểu dự hội nghị sơ kết"
-    assert album.owner_id == world.users["editor"].id and album.published_at is not None
+    assert album.owner_id == world.users["editor"].id and album.status == Album.DRAFT
+    assert anon.get(f"/thu-vien-anh/{album.slug}").status_code == 404  # a draft until published
+    assert Revision.of(album).count() == 1
+    assert step(editor, album, "publish").status_code == 302
+    album = Album.get_by_id(album.id)
+    assert album.status == Album.PUBLISHED and album.published_at is not None
+    assert WorkflowEvent.of(album).where(WorkflowEvent.to_status == Album.PUBLISHED).exists()
+    assert "Xem trên trang công khai" in text_of(editor.get(f"/admin/album/edit/?id={album.id}"))
+    assert "Tạo mới" in text_of(editor.get(f"/admin/album/revisions/{album.id}"))  # the first revision
     page = text_of(anon.get(f"/thu-vien-anh/{album.slug}"))
     assert "Đại biểu dự hội nghị sơ kết" in page
-    assert AuditEntry.select().where((AuditEntry.object_type == "album")
-                                     & (AuditEntry.object_id == str(album.id))).exists()
+    actions = {entry.action for entry in AuditEntry.select().where(
+        (AuditEntry.object_type == "album") & (AuditEntry.object_id == str(album.id)))}
+    assert {"create", "transition"} <= actions
 
 
 def test_editor_reorders_and_recaptions(client_as, world, anon):
@@ -51,7 +66,7 @@ def test_editor_reorders_and_recaptions(client_as, world, anon):
                           size_bytes=1)
     one = AlbumPhoto.create(album=album, media=world.media, position=1, caption="Ảnh một")
     two = AlbumPhoto.create(album=album, media=second, position=2, caption="Ảnh hai")
-    data = album_form(editor, "Album thứ tự", status="published", **{
+    data = album_form(editor, "Album thứ tự", **{
         "photo_links-0-id": str(one.id), "photo_links-0-media": str(world.media.id),
         "photo_links-0-position": "2", "photo_links-0-caption": "Ảnh một, chú thích mới",
         "photo_links-1-id": str(two.id), "photo_links-1-media": str(second.id),
@@ -62,15 +77,15 @@ def test_editor_reorders_and_recaptions(client_as, world, anon):
     assert "Ảnh một, chú thích mới" in text_of(anon.get(f"/thu-vien-anh/{album.slug}/2"))
 
 
-def test_staff_cannot_publish_and_sees_only_own_albums(client_as, world, users):
+def test_staff_submit_their_own_draft_and_cannot_publish(client_as, world, users, anon):
     staff = client_as("staff")
-    response = post_album(staff, album_form(staff, "Album của chuyên viên", status="published"))
-    assert not Album.select().where(Album.title == "Album của chuyên viên").exists()
-    assert "Lựa chọn không hợp lệ." in text_of(response)  # "Đã xuất bản" is not among staff's choices
-    assert "Đã xuất bản" not in text_of(staff.get("/admin/album/new/"))
-    response = post_album(staff, album_form(staff, "Album của chuyên viên", status="pending"))
+    post_album(staff, album_form(staff, "Album của chuyên viên", status="published"))  # status: ignored
     own = Album.get(Album.title == "Album của chuyên viên")
-    assert own.status == Album.PENDING and own.owner_id == users["staff"].id
+    assert own.status == Album.DRAFT and own.owner_id == users["staff"].id
+    assert step(staff, own, "publish").status_code == 403
+    assert step(staff, own, "submit").status_code == 302
+    own = Album.get_by_id(own.id)
+    assert own.status == Album.PENDING and anon.get(f"/thu-vien-anh/{own.slug}").status_code == 404
     other = Album.create(title="Album của người khác", owner=users["staff2"].id)
     listing = text_of(staff.get("/admin/album/"))
     assert "Album của chuyên viên" in listing and "Album của người khác" not in listing
@@ -78,6 +93,14 @@ def test_staff_cannot_publish_and_sees_only_own_albums(client_as, world, users):
     assert staff.get(f"/admin/album/edit/?id={own.id}").status_code == 403  # submitted: not a draft now
     assert staff.post("/admin/album/delete/", data={"csrf_token": admin_token(staff),
                                                      "id": own.id}).status_code == 403
+
+
+def test_an_album_is_published_at_once_never_scheduled(client_as, world):
+    editor = client_as("editor")
+    album = Album.create(title="Album định lên lịch", owner=world.users["editor"].id)
+    response = step(editor, album, "publish", published_at="01/01/2099 08:00")
+    assert "không lên lịch" in " ".join(flashes(text_of(editor.get(response.headers["Location"]))))
+    assert Album.get_by_id(album.id).status == Album.DRAFT
 
 
 @pytest.mark.parametrize("role, status", [("leader", 403), ("admin", 200), ("editor", 200)])
