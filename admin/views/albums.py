@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import HiddenField, MultipleFileField
@@ -21,6 +22,7 @@ from wtforms.validators import Optional, ValidationError
 
 from cms.albums import MAX_PHOTOS, Album, AlbumPhoto
 from cms.db import database
+from cms.media import Media
 from cms.models import unique_slug
 from cms.roles import can
 from cms.text import slugify
@@ -33,6 +35,9 @@ from .base import SecureModelView
 from .editorial_view import EditorialViewMixin
 
 ALBUM = register_kind(ContentKind("album", "album ảnh", Album, ("title", "description")))
+# Library images are found by typing (never a list of the whole library in the form).
+PHOTO_LOOKUP = QueryAjaxModelLoader("albumphoto.media", Media, page_size=10,
+                                    fields=[Media.title, Media.original_name])
 DEMO_DIR = Path(__file__).resolve().parents[2] / "content" / "albums"
 
 
@@ -59,16 +64,19 @@ class AlbumView(EditorialViewMixin, SecureModelView):
     form_columns = ["title", "slug", "album_date", "description", "cover", "photo_links"]
     form_args = {"title": {"label": "Tiêu đề"},
                  "slug": {"label": "Đường dẫn (để trống: tự tạo)", "validators": [Optional()]},
-                 "description": {"label": "Mô tả"}, "album_date": {"label": "Ngày diễn ra"}}
-    form_ajax_refs = {"cover": {"fields": ["title", "original_name"], "page_size": 10}}
+                 "description": {"label": "Mô tả"}, "album_date": {"label": "Ngày diễn ra"},
+                 "cover": {"label": "Ảnh bìa (để trống: ảnh đầu tiên)"}}
+    # The photo field of the inline rows is converted with this view's references (Flask-Admin's
+    # peewee inline forms look the field's name up here), so the loader is named in both places.
+    form_ajax_refs = {"cover": {"fields": ["title", "original_name"], "page_size": 10}, "media": PHOTO_LOOKUP}
     inline_models = [(AlbumPhoto, {
         "form_columns": ["id", "media", "position", "caption"],
         "form_overrides": {"id": HiddenField},  # a new row has none yet
-        "form_args": {"id": {"validators": [Optional()]}},
+        "form_args": {"id": {"validators": [Optional()]},
+                      "media": {"label": "Ảnh (gõ để tìm theo chú thích hoặc tên tệp trong Thư viện ảnh)"},
+                      "position": {"label": "Thứ tự"}, "caption": {"label": "Chú thích"}},
         "form_label": "Ảnh",
-        "column_labels": {"media": "Ảnh (tìm theo chú thích hoặc tên tệp trong Thư viện ảnh)",
-                          "position": "Thứ tự", "caption": "Chú thích"},
-        "form_ajax_refs": {"media": {"fields": ["title", "original_name"], "page_size": 10}},
+        "form_ajax_refs": {"media": PHOTO_LOOKUP},
     })]
     form_extra_fields = {"uploads": MultipleFileField(
         "Tải ảnh mới lên (JPEG, PNG, WebP; chọn được nhiều tệp; thêm vào cuối album)")}

@@ -123,3 +123,18 @@ def test_a_bad_upload_is_refused_in_vietnamese_and_nothing_is_saved(client_as, w
 def test_menu_names_are_unambiguous(client_as, world):
     page = text_of(client_as("editor").get("/admin/album/"))
     assert "Album ảnh" in page and "Thư viện ảnh" in page
+
+
+def test_photos_are_picked_by_typing_not_from_a_list_of_the_whole_library(client_as, world):
+    editor = client_as("editor")
+    for n in range(30):
+        Media.create(file_name=f"media/lib{n}.png", content_type="image/png", width=10, height=10,
+                     size_bytes=1, title=f"Ảnh thư viện số {n}")
+    album = Album.create(title="Album chọn ảnh", owner=world.users["editor"].id)
+    AlbumPhoto.create(album=album, media=world.media, position=1, caption="Ảnh đầu")
+    form = text_of(editor.get(f"/admin/album/edit/?id={album.id}"))
+    i = form.find("Ảnh thư viện số")
+    assert i < 0, form[i - 1500:i + 100]  # no <option> per library image
+    found = editor.get("/admin/album/ajax/lookup/?name=albumphoto.media&query=hội nghị").get_json()
+    assert [item[1] for item in found] == ["Ảnh hội nghị"]
+    assert editor.get("/admin/album/ajax/lookup/?name=cover&query=thư viện").get_json()

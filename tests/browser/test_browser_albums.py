@@ -108,3 +108,21 @@ def test_album_pages_have_no_axe_violation(browser, live_site, name, viewport):
             assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_editor_sees_an_album_with_its_photos_in_the_back_office(browser, live_site):
+    from browserkit import login
+    context = browser.new_context(viewport=DESKTOP, base_url=live_site.base_url)
+    try:
+        page = context.new_page()
+        login(page, "bientap", live_site.password)
+        page.get_by_role("link", name="Album ảnh").first.click()
+        page.wait_for_url("**/admin/album/**")
+        assert "Tập huấn nghiệp vụ công tác tổ chức xây dựng Đảng năm 2026" in page.content()
+        snapshot(page, "admin-album-list")
+        page.goto("/admin/album/edit/?id=1")
+        assert page.locator("input[name='photo_links-0-caption']").input_value()
+        assert "Lịch sử phiên bản" in page.content()
+        snapshot(page, "admin-album-edit")
+    finally:
+        context.close()
