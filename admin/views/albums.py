@@ -33,6 +33,7 @@ from ..forms import parse_local_datetime
 from ..media import UploadError, delete_files, save_upload
 from .base import SecureModelView
 from .editorial_view import EditorialViewMixin
+from .visit_base import DateTextField
 
 ALBUM = register_kind(ContentKind("album", "album ảnh", Album, ("title", "description")))
 # Library images are found by typing (never a list of the whole library in the form).
@@ -64,10 +65,11 @@ class AlbumView(EditorialViewMixin, SecureModelView):
     form_columns = ["title", "slug", "album_date", "description", "cover", "photo_links"]
     form_args = {"title": {"label": "Tiêu đề"},
                  "slug": {"label": "Đường dẫn (để trống: tự tạo)", "validators": [Optional()]},
-                 "description": {"label": "Mô tả"}, "album_date": {"label": "Ngày diễn ra"},
+                 "description": {"label": "Mô tả"}, "album_date": {"label": "Ngày diễn ra (dd/mm/yyyy)"},
                  "cover": {"label": "Ảnh bìa (để trống: ảnh đầu tiên)"}}
     # The photo field of the inline rows is converted with this view's references (Flask-Admin's
     # peewee inline forms look the field's name up here), so the loader is named in both places.
+    form_overrides = {"album_date": DateTextField}  # dd/mm/yyyy, as every date of the back office
     form_ajax_refs = {"cover": {"fields": ["title", "original_name"], "page_size": 10}, "media": PHOTO_LOOKUP}
     inline_models = [(AlbumPhoto, {
         "form_columns": ["id", "media", "position", "caption"],

@@ -12,7 +12,7 @@ from cms.media import Media
 
 
 def album_form(client, title, **extra):
-    data = {"csrf_token": admin_token(client), "title": title, "slug": "", "album_date": "2026-03-12",
+    data = {"csrf_token": admin_token(client), "title": title, "slug": "", "album_date": "12/03/2026",
             "description": "Ảnh hội nghị", "cover": ""}
     data.update(extra)
     return data
@@ -44,6 +44,7 @@ def test_editor_creates_publishes_an_album_with_uploads_and_a_library_photo(clie
     assert [photo.media_id for photo in photos][0] == world.media.id  # the library photo first
     assert len(photos) == 3 and photos[0].caption == "Đại biểu dự hội nghị sơ kết"
     assert album.owner_id == world.users["editor"].id and album.status == Album.DRAFT
+    assert str(album.album_date) == "2026-03-12"
     assert anon.get(f"/thu-vien-anh/{album.slug}").status_code == 404  # a draft until published
     assert Revision.of(album).count() == 1
     assert step(editor, album, "publish").status_code == 302
@@ -138,3 +139,10 @@ def test_photos_are_picked_by_typing_not_from_a_list_of_the_whole_library(client
     found = editor.get("/admin/album/ajax/lookup/?name=albumphoto.media&query=hội nghị").get_json()
     assert [item[1] for item in found] == ["Ảnh hội nghị"]
     assert editor.get("/admin/album/ajax/lookup/?name=cover&query=thư viện").get_json()
+
+
+def test_a_bad_date_is_said_in_vietnamese(client_as, world):
+    editor = client_as("editor")
+    response = post_album(editor, album_form(editor, "Album ngày sai", album_date="31/02/2026"))
+    assert "Ngày không hợp lệ" in text_of(response)
+    assert not Album.select().where(Album.title == "Album ngày sai").exists()
