@@ -104,6 +104,17 @@ def test_an_album_is_published_at_once_never_scheduled(client_as, world):
     assert Album.get_by_id(album.id).status == Album.DRAFT
 
 
+def test_leaders_read_every_album_and_change_none(client_as, world, users):
+    album = Album.create(title="Album của biên tập viên", owner=users["editor"].id)
+    leader = client_as("leader")
+    AlbumPhoto.create(album=album, media=world.media, position=1, caption="")
+    listing = text_of(leader.get("/admin/album/"))
+    assert "Album của biên tập viên" in listing and "1 ảnh" in listing
+    assert leader.get(f"/admin/album/details/?id={album.id}").status_code == 200
+    assert leader.get(f"/admin/album/edit/?id={album.id}").status_code == 403
+    assert step(leader, album, "publish").status_code == 403
+
+
 @pytest.mark.parametrize("role, status", [("leader", 403), ("admin", 200), ("editor", 200)])
 def test_who_may_open_the_new_album_form(client_as, world, role, status):
     assert client_as(role).get("/admin/album/new/").status_code == status
