@@ -183,3 +183,19 @@ def test_media_model_lives_in_the_core_and_stays_importable_from_admin():
     media = Media(file_name="media/2026/ab.png", width=1920, height=1080)
     assert media.url("thumb") == "/media/media/2026/ab-thumb.png"
     assert media.rendition_size("article") == (960, 540) and media.rendition_size(None) == (1920, 1080)
+
+
+def test_load_demo_adds_two_albums_once_with_their_photos_served(cli, client, app):
+    result = cli("load-demo")
+    assert result.exit_code == 0 and "Đã thêm 2 album ảnh mẫu." in result.output, result.output
+    assert cli("load-demo").exit_code == 0 and Album.select().count() == 2  # not added twice
+    for album in Album.public():
+        photos = album.photos()
+        assert 6 <= len(photos) <= 10 and all(photo.caption for photo in photos)
+        assert "demo" not in (album.title + album.description).lower()
+        page = get_page(client, f"/thu-vien-anh/{album.slug}")
+        for image in page.find(cls="album-grid").find_all("img")[:2]:
+            served = client.get(image.attrs["src"])
+            assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    article = get_page(client, "/bai-viet/tap-huan-nghiep-vu-cong-tac-to-chuc-cho-can-bo-cap-xa-sau-sap-xep")
+    assert "tại hội trường Tỉnh ủy" in article.find(cls="article-body").find("figcaption").text
