@@ -5,7 +5,7 @@ the page a thumbnail opens without JavaScript; static/js/albums.js shows the sam
 Also the album strip of an article: a paragraph of an article body holding only a link to an album
 (`[Xem album ảnh](/thu-vien-anh/<slug>)`, the Markdown shortcut) is shown as a strip of that album's
 first photos (the `album_strips` filter, applied to body_html when the page is drawn, so the strip
-follows the album's changes).
+follows the album's changes). And `cover_figure(article)`, an article's cover with its caption.
 """
 
 import re
@@ -15,6 +15,8 @@ from markupsafe import Markup
 
 from .albums import Album, covers, first_photos, photo_counts
 from .caching import cached_page
+from .markup import figure_html
+from .media import Media
 from .pagination import Page
 from .site import add_portal_section
 
@@ -79,6 +81,18 @@ def album_strips(body_html):
     return Markup(_ALBUM_LINK_PARAGRAPH.sub(strip, html))
 
 
+def cover_figure(article):
+    """An article's cover as a figure, its caption under it: the caption is the image's own in the
+    library ("Chú thích ảnh" of Thư viện ảnh, where an uploaded cover lands), unless it only
+    repeats the article's title. One query; for a cover from elsewhere, no caption."""
+    if not article.cover_image:
+        return Markup("")
+    media = Media.for_url(article.cover_image)
+    caption = media.title if media and media.title.strip() != article.title.strip() else ""
+    size = media.rendition_size("article") if media else None
+    return Markup(figure_html(article.cover_image, caption, size=size))
+
+
 def sitemap_entries():
     """(url, last change) of the album list and every public album, for cms.feeds' sitemap (nothing
     while no album is public: the list would be an empty page)."""
@@ -92,4 +106,5 @@ def sitemap_entries():
 def init_app(app):
     app.register_blueprint(bp)
     app.add_template_filter(album_strips, "album_strips")
+    app.add_template_global(cover_figure, "cover_figure")
     add_portal_section(app, "Thư viện ảnh", "albums.index", 40)

@@ -2,7 +2,7 @@
 
 import re
 import xml.etree.ElementTree as ET
-from html import unescape
+from html import escape, unescape
 
 import markdown
 import nh3
@@ -43,12 +43,25 @@ def render_markdown(text):
     """Sanitized HTML for a Markdown body. Scripts, handlers, iframes and js:/data: URLs are removed."""
     html = markdown.markdown(nfc(text or ""), extensions=MARKDOWN_EXTENSIONS,
                              extension_configs=MARKDOWN_CONFIG, output_format="html")
+    return _sanitize(html)
+
+
+def _sanitize(html):
     return nh3.clean(
         html,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
     )
+
+
+def figure_html(src, caption="", alt="", size=None):
+    """An image with its caption under it (an article's cover), as a body's captioned image is
+    written, through the same sanitizer. `size`: (width, height) when known."""
+    dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    caption = f"<figcaption>{escape(nfc(caption))}</figcaption>" if caption else ""
+    image = f'<img src="{escape(src)}" alt="{escape(nfc(alt))}"{dimensions}>'
+    return _sanitize(f"<figure>{image}{caption}</figure>")
 
 
 _TAG_RE = re.compile(r"<[^>]+>")

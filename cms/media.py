@@ -50,6 +50,17 @@ class Media(BaseModel):
             return self.width, self.height
         return target, max(1, round(self.height * target / self.width))
 
+    @classmethod
+    def for_url(cls, url):
+        """The library image an address of it or of one of its renditions shows (an article's
+        cover is stored as such an address), or None for any other address."""
+        if not (url or "").startswith("/media/") or "." not in url:
+            return None
+        stem, ext = url[len("/media/"):].rsplit(".", 1)
+        names = [f"{stem}.{ext}"] + [f"{stem.removesuffix('-' + r)}.{ext}" for r in RENDITIONS
+                                     if stem.endswith("-" + r)]
+        return cls.select().where(cls.file_name.in_(names)).first()
+
     @property
     def markdown(self):
         return f"![{self.title or 'Ảnh'}]({self.url('article')})"

@@ -199,3 +199,23 @@ def test_load_demo_adds_two_albums_once_with_their_photos_served(cli, client, ap
             assert served.status_code == 200 and served.mimetype == "image/jpeg"
     article = get_page(client, "/bai-viet/tap-huan-nghiep-vu-cong-tac-to-chuc-cho-can-bo-cap-xa-sau-sap-xep")
     assert "tại hội trường Tỉnh ủy" in article.find(cls="article-body").find("figcaption").text
+
+
+def test_cover_figure_shows_the_library_caption_of_the_cover(app, make_article, db):
+    media = Media.create(file_name="media/2026/12/bia.jpg", content_type="image/jpeg", width=1600,
+                         height=900, size_bytes=1, title="Đại biểu biểu quyết thông qua nghị quyết")
+    captioned = make_article(title="Đại hội chi bộ", cover_image=media.url("article"))
+    repeated = make_article(title="Đại biểu biểu quyết thông qua nghị quyết",
+                            cover_image=media.url("article"))
+    elsewhere = make_article(cover_image="/media/demo/hoi-nghi-tap-huan.png")
+    bare = make_article()
+    with app.test_request_context("/"):
+        def render(article):
+            return str(render_template_string("{{ cover_figure(article) }}", article=article))
+        html = render(captioned)
+        assert html.startswith("<figure>") and 'width="960" height="540"' in html
+        assert "<figcaption>Đại biểu biểu quyết thông qua nghị quyết</figcaption>" in html
+        assert "figcaption" not in render(repeated)  # the article's own title is no caption
+        other = render(elsewhere)
+        assert "figcaption" not in other and "/media/demo/hoi-nghi-tap-huan.png" in other
+        assert render(bare) == ""
