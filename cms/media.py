@@ -7,8 +7,9 @@ back office keeps the upload side (admin.media: checking, storing, resizing, del
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from .accounts import User
+from .db import database
 from .migrations import register
-from .models import BaseModel
+from .models import BaseModel, bump_site_version
 from .timeutil import utcnow
 
 # Each upload gets these renditions, by name and width in pixels (admin.media writes them).
@@ -31,6 +32,18 @@ class Media(BaseModel):
 
     def __str__(self):
         return self.title or self.original_name or self.file_name
+
+    # Public pages show library images (album photos) and their captions (an article's cover):
+    # a change or a removal is a change of what they show.
+    def save(self, *args, **kwargs):
+        with database.atomic():
+            bump_site_version()
+            return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            bump_site_version()
+            return super().delete_instance(*args, **kwargs)
 
     @staticmethod
     def rendition_name(file_name, rendition):

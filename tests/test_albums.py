@@ -219,3 +219,10 @@ def test_cover_figure_shows_the_library_caption_of_the_cover(app, make_article, 
         other = render(elsewhere)
         assert "figcaption" not in other and "/media/demo/hoi-nghi-tap-huan.png" in other
         assert render(bare) == ""
+
+
+def test_a_library_image_removed_leaves_the_cached_album_at_once(client, make_album):
+    album = make_album(TRAINING, photos=2)
+    assert len(get_page(client, f"/thu-vien-anh/{album.slug}").find(cls="album-grid").find_all("img")) == 2
+    album.photos()[0].media.delete_instance(recursive=True)  # as the library's delete does
+    assert len(get_page(client, f"/thu-vien-anh/{album.slug}").find(cls="album-grid").find_all("img")) == 1
