@@ -4,7 +4,7 @@ from flask import Flask
 
 import admin
 import search_index
-from cms import assets, caching, cli, db, feeds, public, search_views, security_headers, site
+from cms import albums_views, assets, caching, cli, db, feeds, public, search_views, security_headers, site
 from cms.backup import init_app as init_backup_commands
 from cms.config import load_settings
 from cms.search_documents import ArticleSource
@@ -24,6 +24,7 @@ def create_app(config=None):
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search_views.bp)
+    albums_views.init_app(app)
     search_index.init_app(app, sources=[ArticleSource(), *visit_search_sources()])  # visits: internal only
     public.register_error_pages(app)
     cli.init_app(app)

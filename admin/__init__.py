@@ -14,12 +14,15 @@ TEMPLATE_BASE = "admin/board_base.html"
 def init_app(app):
     import visits
     from cms.accounts import User
+    from cms.albums import Album
     from cms.audit import AuditEntry
+    from cms.cli import add_demo_loader
     from cms.models import Article, Category, Tag
 
     from . import auth, cli, guard
     from .i18n import install_admin_fixes
     from .media import Media
+    from .views.albums import AlbumView, load_demo_albums
     from .views.articles import ArticleView
     from .views.dashboard import DashboardView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
@@ -42,6 +45,8 @@ def init_app(app):
     admin.add_view(CategoryView(Category, name="Chuyên mục", endpoint="category"))
     admin.add_view(TagView(Tag, name="Từ khóa", endpoint="tag"))
     admin.add_view(MediaView(Media, name="Thư viện ảnh", endpoint="media"))
+    admin.add_view(AlbumView(Album, name="Album ảnh", endpoint="album"))
+    add_demo_loader(app, load_demo_albums)
     admin.add_view(UserView(User, name="Tài khoản", endpoint="user", category="Hệ thống"))
     admin.add_view(AuditView(AuditEntry, name="Nhật ký hệ thống", endpoint="audit", category="Hệ thống"))
     register_visit_views(admin)  # field visits (visits/): confidential, back office only

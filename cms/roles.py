@@ -31,6 +31,8 @@ RULES = {
                  "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     "tag": {"read": {ADMIN, EDITOR, LEADER}, "create": {ADMIN, EDITOR},
             "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
+    "album": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF},  # staff: own drafts only
+              "edit": {ADMIN, EDITOR, STAFF}, "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
     "media": {"read": {ADMIN, EDITOR, LEADER, STAFF}, "create": {ADMIN, EDITOR, STAFF},
               "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     # accounts are deactivated, never deleted: the audit log points at them
