@@ -41,6 +41,8 @@ BACK_OFFICE = {
     "coverage": "/admin/visit-dashboard/coverage",
     "overdue follow-ups": "/admin/visit-dashboard/follow-ups",
     "staff search": "/admin/tim-kiem/?q=can+bo",
+    "site settings": "/admin/site_settings/edit/?id=1",
+    "site links": "/admin/site_link/",
 }
 
 
