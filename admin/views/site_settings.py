@@ -63,6 +63,9 @@ class SiteSettingsView(SecureModelView):
     def can_delete(self):
         return False
 
+    def is_action_allowed(self, name):
+        return False  # one row: nothing to act on in bulk
+
     def on_model_change(self, form, model, is_created):
         if is_created:
             model.id = 1  # the one row (cms.site_settings.SETTINGS_ID)
@@ -70,6 +73,11 @@ class SiteSettingsView(SecureModelView):
 
 class SiteLinkView(SecureModelView):
     area = "site_link"
+
+    def is_action_allowed(self, name):
+        """No bulk actions: a short list, each link deleted on its own row (and no unlabelled row
+        checkboxes on the screen)."""
+        return False
     column_list = ["position", "name", "url", "shown"]
     column_labels = {"position": "Thứ tự", "name": "Tên cơ quan, đơn vị", "url": "Địa chỉ website",
                      "shown": "Đang hiện"}
