@@ -18,6 +18,7 @@ def init_app(app):
     from cms.audit import AuditEntry
     from cms.cli import add_demo_loader
     from cms.models import Article, Category, Tag
+    from cms.site_settings import SiteLink, SiteSettings
 
     from . import auth, cli, guard
     from .i18n import install_admin_fixes
@@ -26,6 +27,7 @@ def init_app(app):
     from .views.articles import ArticleView
     from .views.dashboard import DashboardView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
+    from .views.site_settings import SiteLinkView, SiteSettingsView
     from .views.staff_search import StaffSearchView
     from .views.visit_menu import register_visit_views
 
@@ -49,6 +51,10 @@ def init_app(app):
     add_demo_loader(app, load_demo_albums)
     admin.add_view(UserView(User, name="Tài khoản", endpoint="user", category="Hệ thống"))
     admin.add_view(AuditView(AuditEntry, name="Nhật ký hệ thống", endpoint="audit", category="Hệ thống"))
+    admin.add_view(SiteSettingsView(SiteSettings, name="Thông tin trang", endpoint="site_settings",
+                                    category="Cổng thông tin"))
+    admin.add_view(SiteLinkView(SiteLink, name="Liên kết website", endpoint="site_link",
+                                category="Cổng thông tin"))
     register_visit_views(admin)  # field visits (visits/): confidential, back office only
     admin.add_view(StaffSearchView(name="Tìm kiếm nội bộ", endpoint="staff_search", url="/admin/tim-kiem"))
     visits.init_app(app)
