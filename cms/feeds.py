@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, abort, current_app, url_for
 
 from .caching import cached_page
+from .document_views import sitemap_entries as document_sitemap_entries
 from .models import Article
 from .site import category_tree
 from .timeutil import to_local, utcnow
@@ -84,6 +85,8 @@ def sitemap():
             .where(Article.is_public_expr()).order_by(Article.published_at.desc()).tuples())
     for slug, updated_at, published_at in rows:
         add(url_for("public.article", slug=slug, _external=True), max(updated_at, published_at))
+    for loc, lastmod in document_sitemap_entries():
+        add(loc, lastmod)
     return _xml_response(urlset)
 
 

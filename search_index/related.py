@@ -49,7 +49,7 @@ def similar_ids(searcher, article_id, text, limit):
     similar = Or([wq.Term("body_f", word, boost=weight) for word, weight in terms])
     exclude = wq.Term("key", f"article:{article_id}")
     hits = searcher.search(similar, limit=limit * 3, mask=exclude)
-    return [_doc_id(hit["key"]) for hit in hits]
+    return [_doc_id(hit["key"]) for hit in hits if hit["key"].startswith("article:")]  # not documents
 
 
 class RelatedArticles:
