@@ -15,6 +15,7 @@ def init_app(app):
     import visits
     from cms.accounts import User
     from cms.audit import AuditEntry
+    from cms.documents import Document
     from cms.models import Article, Category, Tag
 
     from . import auth, cli, guard
@@ -22,6 +23,7 @@ def init_app(app):
     from .media import Media
     from .views.articles import ArticleView
     from .views.dashboard import DashboardView
+    from .views.documents import DocumentView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
     from .views.staff_search import StaffSearchView
     from .views.visit_menu import register_visit_views
@@ -39,6 +41,7 @@ def init_app(app):
                   theme=Bootstrap4Theme(base_template=TEMPLATE_BASE, swatch="default", fluid=True),
                   index_view=DashboardView(name="Tổng quan", url="/admin"))
     admin.add_view(ArticleView(Article, name="Bài viết", endpoint="article"))
+    admin.add_view(DocumentView(Document, name="Văn bản", endpoint="document"))
     admin.add_view(CategoryView(Category, name="Chuyên mục", endpoint="category"))
     admin.add_view(TagView(Tag, name="Từ khóa", endpoint="tag"))
     admin.add_view(MediaView(Media, name="Thư viện ảnh", endpoint="media"))

@@ -144,7 +144,11 @@ def sitemap_entries():
 
 
 def init_app(app):
+    from .cli import add_demo_loader
+    from .documents_demo import load_demo
+
     app.register_blueprint(bp)
+    add_demo_loader(app, load_demo)
     add_portal_section(app, "Văn bản", "documents.index", 20)
     hide_document_files(app)
     app.jinja_env.globals["document_kinds"] = KINDS

@@ -27,6 +27,9 @@ RULES = {
         "delete": {ADMIN, EDITOR},
         "publish": {ADMIN, EDITOR},
     },
+    # The documents register (Văn bản): kept by editors; leaders and staff read it (cms.documents).
+    "document": {"read": ALL_ROLES, "create": {ADMIN, EDITOR}, "edit": {ADMIN, EDITOR},
+                 "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
     "category": {"read": {ADMIN, EDITOR, LEADER}, "create": {ADMIN, EDITOR},
                  "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     "tag": {"read": {ADMIN, EDITOR, LEADER}, "create": {ADMIN, EDITOR},
