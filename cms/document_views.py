@@ -135,10 +135,12 @@ def feed():
 
 
 def sitemap_entries():
-    """(url, last change) of /van-ban and every public document, for cms.feeds' sitemap."""
-    yield url_for("documents.index", _external=True), None
-    rows = (Document.select(Document.slug, Document.updated_at, Document.published_at)
-            .where(Document.is_public_expr()).order_by(Document.published_at.desc()).tuples())
+    """(url, last change) of /van-ban and every public document, for cms.feeds' sitemap (nothing while
+    the register has no public document)."""
+    rows = list(Document.select(Document.slug, Document.updated_at, Document.published_at)
+                .where(Document.is_public_expr()).order_by(Document.published_at.desc()).tuples())
+    if rows:
+        yield url_for("documents.index", _external=True), None
     for slug, updated_at, published_at in rows:
         yield url_for("documents.detail", slug=slug, _external=True), max(updated_at, published_at)
 
