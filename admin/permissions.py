@@ -38,6 +38,9 @@ ENDPOINT_RULES = {
     "article.transition": ("article", "edit"),  # which step a role may take: admin.editorial
     "article.revisions": ("article", "read"),
     "article.restore": ("article", "edit"),
+    "document.transition": ("document", "edit"),  # which step: admin.editorial, from RULES["document"]
+    "document.revisions": ("document", "read"),
+    "document.restore": ("document", "edit"),
     "staff_search.index": ("staff_search", "read"),
     "visit.transition": ("visit", "edit"),  # approve/return: visits.workflow checks the reviewer
     "visit.change_plan": ("visit", "edit"),

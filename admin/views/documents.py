@@ -1,5 +1,6 @@
 """Documents (Văn bản) in the back office: list with folded search and filters, the form in Vietnamese
-(days as dd/mm/yyyy), files checked by content, optimistic locking, audit.
+(days as dd/mm/yyyy), files checked by content, optimistic locking, and the editorial workflow,
+revisions and audit every content kind shares (admin.editorial, EditorialViewMixin).
 
 Roles (cms.roles RULES["document"]): admins and editors create, edit, publish and delete; leaders
 and staff read. A register of the Party's documents is the editors' record: staff write articles,
@@ -23,12 +24,14 @@ from cms.roles import can
 from cms.text import slugify
 from cms.timeutil import format_datetime, format_day
 
-from ..forms import LocalDateTimeField
-from .base import LiveFilterEqual, SecureModelView, changed_fields
+from ..editorial import ContentKind, register_kind
+from .base import LiveFilterEqual, SecureModelView
+from .editorial_view import EditorialViewMixin
 from .visit_base import DateTextField, MultiCheckboxField
 
 STATUS_LABELS = dict(Document.STATUSES)
 MAX_FILES_PER_SAVE = 10
+DOCUMENT = register_kind(ContentKind("document", "văn bản", Document, ("number", "summary", "body")))
 
 
 def _body_options():
@@ -52,8 +55,11 @@ def _status_cell(view, context, model, name):
         model.status, STATUS_LABELS.get(model.status, model.status))
 
 
-class DocumentView(SecureModelView):
+class DocumentView(EditorialViewMixin, SecureModelView):
     area = "document"
+    edit_template = "documents/admin_edit.html"
+    create_template = "documents/admin_edit.html"
+    details_template = "documents/admin_details.html"
 
     column_list = ["number", "kind", "summary", "issuing_body", "date_issued", "legal_status", "status",
                    "published_at"]
@@ -90,10 +96,9 @@ class DocumentView(SecureModelView):
         FilterEqual(Document.status, "Trạng thái", options=Document.STATUSES),
     ]
     form_columns = ["number", "kind", "summary", "issuing_body", "signer", "date_issued", "date_effective",
-                    "field", "legal_status", "replaced_by", "body", "slug", "status", "published_at"]
-    form_overrides = {"date_issued": DateTextField, "date_effective": DateTextField, "kind": SelectField,
-                      "legal_status": SelectField, "status": SelectField, "summary": TextAreaField,
-                      "body": TextAreaField, "published_at": LocalDateTimeField}
+                    "field", "legal_status", "replaced_by", "body", "slug"]
+    form_overrides = {"kind": SelectField,
+                      "legal_status": SelectField, "summary": TextAreaField, "body": TextAreaField}
     form_args = {
         "number": {"label": "Số, ký hiệu (ví dụ 2993-QĐ/TU)",
                    "validators": [DataRequired(), Length(max=100)]},
@@ -101,21 +106,20 @@ class DocumentView(SecureModelView):
         "summary": {"label": "Trích yếu", "validators": [DataRequired(), Length(max=2000)]},
         "issuing_body": {"label": "Cơ quan ban hành", "validators": [DataRequired(), Length(max=200)]},
         "signer": {"label": "Người ký", "validators": [Optional(), Length(max=200)]},
-        "date_issued": {"label": "Ngày ban hành (dd/mm/yyyy)", "validators": [DataRequired()]},
-        "date_effective": {"label": "Ngày có hiệu lực (dd/mm/yyyy, để trống nếu như ngày ban hành)",
-                           "validators": [Optional()]},
         "field": {"label": "Lĩnh vực", "validators": [Optional(), Length(max=200)]},
         "legal_status": {"label": "Hiệu lực", "choices": LEGAL_STATUSES},
         "replaced_by": {"label": "Được thay thế bởi văn bản (khi hiệu lực là “Đã được thay thế”)"},
         "body": {"label": "Ghi chú, nội dung (Markdown, không bắt buộc)"},
         "slug": {"label": "Đường dẫn (để trống để tạo tự động)", "validators": [Optional(), Length(max=120)]},
-        "status": {"label": "Trạng thái", "choices": Document.STATUSES},
-        "published_at": {"label": "Thời điểm đăng (dd/mm/yyyy HH:MM, giờ Việt Nam; trống: lúc xuất bản)"},
     }
     form_widget_args = {"slug": {"required": False}, "summary": {"rows": 3}, "body": {"rows": 8},
-                        "date_issued": {"placeholder": "dd/mm/yyyy"},
-                        "date_effective": {"placeholder": "dd/mm/yyyy"}}
+                        }
     form_extra_fields = {
+        # Days typed as dd/mm/yyyy. Extra fields, not converted ones: the converter would add a
+        # "required" check that hides the field's own "Ngày không hợp lệ" (on_model_change asks for it).
+        "date_issued": DateTextField("Ngày ban hành (dd/mm/yyyy)", render_kw={"placeholder": "dd/mm/yyyy"}),
+        "date_effective": DateTextField("Ngày có hiệu lực (dd/mm/yyyy, để trống nếu như ngày ban hành)",
+                                        render_kw={"placeholder": "dd/mm/yyyy"}),
         "new_files": MultipleFileField("Tải tệp văn bản lên (PDF hoặc Word .docx; tối đa 20 MB mỗi tệp)"),
         "remove_files": MultiCheckboxField("Gỡ các tệp đã đính kèm", coerce=int, choices=[]),
         "expected_version": HiddenField(),
@@ -152,9 +156,6 @@ class DocumentView(SecureModelView):
                 form.expected_version.data = obj.version
         else:
             del form.remove_files
-        if not can("document", "publish"):
-            del form.status
-            del form.published_at
         return form
 
     def on_model_change(self, form, model, is_created):
@@ -166,12 +167,15 @@ class DocumentView(SecureModelView):
             model.slug = wanted
         else:
             model.slug = form.slug.object_data or ""
+        if model.date_issued is None:
+            raise ValidationError("Hãy nhập ngày ban hành (dd/mm/yyyy).")
         if model.replaced_by_id is not None and model.legal_status != REPLACED:
             model.replaced_by = None  # only a replaced document names its successor
         if model.date_effective and model.date_issued and model.date_effective < model.date_issued:
             raise ValidationError("Ngày có hiệu lực không thể trước ngày ban hành.")
-        if is_created:
+        if is_created:  # published through the workflow's steps, never by the form
             model.owner = current_user.id
+            model.status = Document.DRAFT
         g.document_uploads = self._checked_uploads()
 
     @staticmethod
@@ -213,8 +217,10 @@ class DocumentView(SecureModelView):
             return ok
 
     def after_model_change(self, form, model, is_created):
-        details = {} if is_created else (changed_fields(form) or {})
-        removed = []
+        """The revision and audit entry of the save (EditorialViewMixin), then the files: removed,
+        added, and an audit entry of their own."""
+        super().after_model_change(form, model, is_created)
+        details, removed = {}, []
         if not is_created and getattr(form, "remove_files", None) is not None and form.remove_files.data:
             for row in DocumentFile.select().where((DocumentFile.document == model.id)
                                                    & DocumentFile.id.in_(form.remove_files.data)):
@@ -235,7 +241,8 @@ class DocumentView(SecureModelView):
             details["tệp tải lên"] = ", ".join(added)
         if removed:
             details["tệp đã gỡ"] = ", ".join(removed)
-        audit.record("create" if is_created else "update", "document", model, details or None)
+        if details:
+            audit.record("upload", "document", model, details)
 
     def on_model_delete(self, model):
         g.document_files_deleted = model.files()
@@ -248,8 +255,5 @@ class DocumentView(SecureModelView):
     def get_save_return_url(self, model, is_created=False):
         return self.get_url(".edit_view", id=model.id)
 
-    def render(self, template, **kwargs):
-        model = kwargs.get("model")
-        if isinstance(model, Document) and model.is_public:
-            kwargs["public_url"] = url_for("documents.detail", slug=model.slug)
-        return super().render(template, **kwargs)
+    def public_url(self, item):
+        return url_for("documents.detail", slug=item.slug) if item.is_public else None
