@@ -28,8 +28,8 @@ DOCUMENTS = [
      "Về việc kiểm điểm và đánh giá, xếp loại chất lượng hằng năm đối với tập thể, cá nhân trong hệ "
      "thống chính trị", IN_FORCE, None),
     ("08-KL/TW", "ket-luan", "Ban Bí thư", "", date(2021, 6, 25), None, "Xây dựng tổ chức đảng",
-     "Về tiếp tục đổi mới, nâng cao chất lượng công tác tổ chức xây dựng Đảng trong tình hình mới "
-     "(trích yếu minh họa)", IN_FORCE, None),
+     "Về tiếp tục đổi mới, nâng cao chất lượng công tác tổ chức xây dựng Đảng trong tình hình mới",
+     IN_FORCE, None),  # issuer, date and summary of 08-KL/TW: estimates written for the demo
     ("2993-QĐ/TU", "quyet-dinh", PROVINCE, "Trần Quốc Hưng", date(2021, 3, 15), date(2021, 3, 15),
      "Xây dựng tổ chức đảng",
      "Ban hành Quy định về trách nhiệm nêu gương của cán bộ, đảng viên, trước hết là người đứng đầu "
