@@ -1,6 +1,7 @@
-"""Documents in the back office: who may do what (admins and editors keep the register, leaders and
-staff read it), the form in Vietnamese with dd/mm/yyyy days, files checked by content with clear
-refusals and nothing half-written, publishing through the workflow, and the audit log."""
+"""Documents in the back office: who may do what (admins and editors keep and publish the register,
+staff enter and submit their own drafts, leaders read it), the form in Vietnamese with dd/mm/yyyy
+days, files checked by content with clear refusals and nothing half-written, publishing through
+the workflow, and the audit log."""
 
 import functools
 import io
@@ -91,19 +92,43 @@ def post_create(client, data, files=()):
 
 # --- who may do what ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role, can_read, can_write", [
-    ("admin", True, True), ("editor", True, True), ("leader", True, False), ("staff", True, False)])
-def test_each_role_reaches_what_its_rules_allow(client_as, document, role, can_read, can_write):
+@pytest.mark.parametrize("role, can_create, can_publish", [
+    ("admin", True, True), ("editor", True, True), ("leader", False, False), ("staff", True, False)])
+def test_each_role_reaches_what_its_rules_allow(client_as, document, role, can_create, can_publish):
     client = client_as(role)
-    assert client.get("/admin/document/").status_code == (200 if can_read else 403)
-    assert client.get(f"/admin/document/details/?id={document.id}").status_code == (200 if can_read else 403)
-    assert client.get("/admin/document/new/").status_code == (200 if can_write else 403)
-    assert client.get(f"/admin/document/edit/?id={document.id}").status_code == (200 if can_write else 403)
+    assert client.get("/admin/document/").status_code == 200  # everyone reads the register
+    assert client.get(f"/admin/document/details/?id={document.id}").status_code == 200
+    assert client.get("/admin/document/new/").status_code == (200 if can_create else 403)
+    # Another's draft: editors and admins edit it; staff only their own.
+    assert client.get(f"/admin/document/edit/?id={document.id}").status_code == (200 if can_publish else 403)
     token = admin_token(client)
     response = client.post(f"/admin/document/transition/{document.id}",
                            data={"name": "publish", "csrf_token": token})
-    assert response.status_code == (302 if can_write else 403)
-    assert Document.get_by_id(document.id).status == (Document.PUBLISHED if can_write else Document.DRAFT)
+    assert response.status_code == (302 if can_publish else 403)
+    assert Document.get_by_id(document.id).status == (Document.PUBLISHED if can_publish else Document.DRAFT)
+    assert client.get("/admin/document/edit/?id=999999").status_code == (404 if can_create else 403)
+
+
+def test_staff_enter_a_draft_edit_it_and_submit_it_but_cannot_publish(client_as, users):
+    client = client_as("staff")
+    assert post_create(client, form(), files=[(pdf_bytes(), "du-thao.pdf")]).status_code == 302
+    draft = Document.get(Document.number_key == "2993-qd-tu")
+    assert draft.owner_id == users["staff"].id and draft.status == Document.DRAFT
+    assert client.get(f"/admin/document/edit/?id={draft.id}").status_code == 200
+    token = admin_token(client)
+    assert client.post(f"/admin/document/transition/{draft.id}",
+                       data={"name": "publish", "csrf_token": token}).status_code == 403
+    assert client.post(f"/admin/document/transition/{draft.id}",
+                       data={"name": "submit", "csrf_token": token}).status_code == 302
+    assert Document.get_by_id(draft.id).status == Document.PENDING
+    # submitted: no longer theirs to change
+    assert client.get(f"/admin/document/edit/?id={draft.id}").status_code == 403
+    editor = client_as("editor")
+    editor.post(f"/admin/document/transition/{draft.id}",
+                data={"name": "publish", "csrf_token": admin_token(editor)})
+    assert Document.get_by_id(draft.id).status == Document.PUBLISHED
+    deleted = client.post("/admin/document/delete/", data={"id": draft.id, "csrf_token": token})
+    assert deleted.status_code == 403 and Document.get_or_none(Document.id == draft.id) is not None
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(app, document):

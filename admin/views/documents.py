@@ -2,12 +2,12 @@
 (days as dd/mm/yyyy), files checked by content, optimistic locking, and the editorial workflow,
 revisions and audit every content kind shares (admin.editorial, EditorialViewMixin).
 
-Roles (cms.roles RULES["document"]): admins and editors create, edit, publish and delete; leaders
-and staff read. A register of the Party's documents is the editors' record: staff write articles,
-not entries of the register.
+Roles (cms.roles RULES["document"]): admins and editors create, edit, publish and delete; staff
+enter drafts, edit their own drafts and submit them for review (an editor publishes: the register
+is the Board's official record); leaders read.
 """
 
-from flask import current_app, flash, g, request, url_for
+from flask import abort, current_app, flash, g, request, url_for
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
@@ -20,7 +20,6 @@ from cms.document_files import delete_file, detect_kind, save_file
 from cms.documents import KIND_CHOICES, LEGAL_STATUSES, REPLACED, Document, DocumentFile
 from cms.file_checks import FileRefused, clean_file_name
 from cms.models import search_words, unique_slug
-from cms.roles import can
 from cms.text import slugify
 from cms.timeutil import format_datetime, format_day
 
@@ -45,7 +44,7 @@ def _year_options():
 
 
 def _number_cell(view, context, model, name):
-    endpoint = ".edit_view" if can("document", "edit") else ".details_view"
+    endpoint = ".edit_view" if view.can_edit_item(model) else ".details_view"
     link = url_for(endpoint, id=model.id)
     return Markup('<a href="{}">{}</a>').format(link, model.number)
 
@@ -57,9 +56,9 @@ def _status_cell(view, context, model, name):
 
 class DocumentView(EditorialViewMixin, SecureModelView):
     area = "document"
-    edit_template = "documents/admin_edit.html"
-    create_template = "documents/admin_edit.html"
-    details_template = "documents/admin_details.html"
+    edit_template = "admin/document_edit.html"
+    create_template = "admin/document_edit.html"
+    details_template = "admin/document_details.html"
 
     column_list = ["number", "kind", "summary", "issuing_body", "date_issued", "legal_status", "status",
                    "published_at"]
@@ -124,6 +123,14 @@ class DocumentView(EditorialViewMixin, SecureModelView):
         "remove_files": MultiCheckboxField("Gỡ các tệp đã đính kèm", coerce=int, choices=[]),
         "expected_version": HiddenField(),
     }
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused:
+            return refused
+        if name == "edit_view" and not self.can_edit_item(self.get_one(request.args.get("id"))):
+            abort(403)  # staff: their own drafts only
+        return None
 
     # --- list -----------------------------------------------------------------------------------
     def get_query(self):
