@@ -257,7 +257,7 @@ def test_public_search_finds_a_document_by_its_number_however_typed(app, client,
     assert [r["url"] for r in documents] == [f"/van-ban/{document.slug}"]
     assert documents[0]["number"] == "2993-QĐ/TU" and documents[0]["category"] == "Văn bản"
     page = text(client.get("/tim-kiem", query_string={"q": typed}))
-    assert f'href="/van-ban/{document.slug}"' in page and ">Văn bản</a> · Số 2993-QĐ/TU" in page
+    assert f'href="/van-ban/{document.slug}"' in page and ">Văn bản</strong> · Số 2993-QĐ/TU" in page
     assert "2994-QĐ/TU" not in page
 
 

@@ -79,7 +79,7 @@ def test_a_replaced_document_links_to_its_successor(desktop):
 
 
 @pytest.mark.parametrize("path", ["/van-ban", "/van-ban?loai=quy-dinh", DOCUMENT,
-                                  "/van-ban/huong-dan-05-hd-btctu"])
+                                  "/van-ban/huong-dan-05-hd-btctu", "/tim-kiem?q=2993-QD%2FTU"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 def test_document_pages_have_no_axe_violation_at_all(browser, live_site, path, viewport):
     context = browser.new_context(viewport=viewport, base_url=live_site.base_url, bypass_csp=True)
@@ -90,7 +90,7 @@ def test_document_pages_have_no_axe_violation_at_all(browser, live_site, path, v
         assert horizontal_overflow(page) <= 0
         name = "documents-" + (re.sub(r"[^a-z0-9]+", "-", path.strip("/").split("?")[0]) or "home")
         if "?" in path:
-            name += "-filtered-kind"
+            name += "-" + re.sub(r"[^a-z0-9]+", "-", path.split("?")[1].lower())
         snapshot(page, name)
     finally:
         context.close()
