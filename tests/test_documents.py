@@ -27,7 +27,7 @@ from cms.timeutil import utcnow
 from search_index import sync
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "perf"))
-from perfkit import counted_get  # noqa: E402
+from perfkit import another_worker, counted_get  # noqa: E402
 
 
 def pdf_bytes():
@@ -307,15 +307,27 @@ def uncached_and_cached_counts(client, path):
     return rendered, cached
 
 
-def test_publishing_a_document_shows_at_once_on_cached_pages(client, make_document):
+def test_publishing_a_document_shows_at_once_on_cached_pages_of_every_worker(app, make_document,
+                                                                           make_article):
     make_document(number="01-QĐ/TU")
     draft = make_document(number="02-QĐ/TU", status=Document.DRAFT)
-    for path in ("/van-ban", "/van-ban/rss.xml", "/sitemap.xml"):
-        warm(client, path)
+    make_article(slug="bai-dan-chieu", body="Thực hiện Quy định số 02-QĐ/TU.")
+    pages = {"/van-ban": "02-QĐ/TU", "/van-ban/rss.xml": "02-QĐ/TU", "/sitemap.xml": draft.slug,
+             "/bai-viet/bai-dan-chieu": f'href="/van-ban/{draft.slug}"'}
+    workers = [another_worker(app), another_worker(app)]
+    database.connect(reuse_if_open=True)
+    for worker in workers:
+        for path, wanted in pages.items():
+            warm(worker.test_client(), path)
+            assert wanted not in text(worker.test_client().get(path)), path
+    draft = Document.get_by_id(draft.id)
     draft.status = Document.PUBLISHED
     draft.save()
-    for path in ("/van-ban", "/van-ban/rss.xml", "/sitemap.xml"):
-        assert "02-QĐ/TU" in text(client.get(path)) or draft.slug in text(client.get(path)), path
+    for worker in workers:
+        client = worker.test_client()
+        for path, wanted in pages.items():
+            assert wanted in text(client.get(path)), (path, wanted)
+        assert client.get(f"/van-ban/{draft.slug}").status_code == 200
 
 
 # --- query counts do not grow with the register ---------------------------------------------------------

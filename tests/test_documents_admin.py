@@ -230,3 +230,26 @@ def test_an_editor_publishing_shows_at_once_on_the_public_list(app, client_as, d
                 data={"name": "publish", "csrf_token": admin_token(client)})
     assert "05-NQ/TU" in text_of(reader.get("/van-ban"))
 
+
+
+def test_an_editor_deletes_a_document_with_its_files_and_the_articles_lose_the_link(app, client_as, document):
+    from cms.document_files import file_path, save_file
+    from cms.models import Article, Category
+
+    document.status = Document.PUBLISHED
+    document.save()
+    with app.app_context():
+        row = save_file(app, document, pdf_bytes(), "nghi-quyet.pdf")
+        path = file_path(app, row)
+    article = Article.create(title="Bài dẫn chiếu", category=Category.create(name="Xây dựng Đảng"),
+                             body="Thực hiện Nghị quyết 05-NQ/TU.", status="published")
+    assert "document-link" in Article.get_by_id(article.id).body_html
+    client = client_as("editor")
+    response = client.post("/admin/document/delete/",
+                           data={"id": document.id, "csrf_token": admin_token(client)})
+    assert response.status_code == 302
+    assert Document.get_or_none(Document.id == document.id) is None and not DocumentFile.select().exists()
+    assert not path.exists()
+    assert "document-link" not in Article.get_by_id(article.id).body_html
+    assert AuditEntry.select().where((AuditEntry.object_type == "document")
+                                     & (AuditEntry.action == "delete")).exists()
