@@ -9,6 +9,7 @@ is the Board's official record); leaders read.
 
 from flask import abort, current_app, flash, g, request, url_for
 from flask_admin.contrib.peewee.filters import FilterEqual
+from flask_admin.form import rules
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import HiddenField, MultipleFileField, SelectField, TextAreaField
@@ -43,6 +44,13 @@ def _year_options():
     return [(str(year), str(year)) for (year,) in rows]
 
 
+class HiddenInput(rules.Field):
+    """A form rule that keeps a hidden field and writes its bare input (no label)."""
+
+    def __call__(self, form, form_opts=None, field_args=None):
+        return Markup(getattr(form, self.field_name)())
+
+
 def _number_cell(view, context, model, name):
     endpoint = ".edit_view" if view.can_edit_item(model) else ".details_view"
     link = url_for(endpoint, id=model.id)
@@ -59,6 +67,7 @@ class DocumentView(EditorialViewMixin, SecureModelView):
     edit_template = "admin/document_edit.html"
     create_template = "admin/document_edit.html"
     details_template = "admin/document_details.html"
+    list_template = "admin/document_list.html"
 
     column_list = ["number", "kind", "summary", "issuing_body", "date_issued", "legal_status", "status",
                    "published_at"]
@@ -96,6 +105,11 @@ class DocumentView(EditorialViewMixin, SecureModelView):
     ]
     form_columns = ["number", "kind", "summary", "issuing_body", "signer", "date_issued", "date_effective",
                     "field", "legal_status", "replaced_by", "body", "slug"]
+    # The order the form shows its fields in (the day fields are extra fields, see below).
+    _FIELD_ORDER = ["number", "kind", "summary", "issuing_body", "signer", "date_issued", "date_effective",
+                    "field", "legal_status", "replaced_by", "body", "slug", "new_files"]
+    form_create_rules = _FIELD_ORDER
+    form_edit_rules = [*_FIELD_ORDER, "remove_files", HiddenInput("expected_version")]
     form_overrides = {"kind": SelectField,
                       "legal_status": SelectField, "summary": TextAreaField, "body": TextAreaField}
     form_args = {
@@ -112,6 +126,7 @@ class DocumentView(EditorialViewMixin, SecureModelView):
         "slug": {"label": "Đường dẫn (để trống để tạo tự động)", "validators": [Optional(), Length(max=120)]},
     }
     form_widget_args = {"slug": {"required": False}, "summary": {"rows": 3}, "body": {"rows": 8},
+                        "remove_files": {"class": "list-unstyled mb-0"},
                         }
     form_extra_fields = {
         # Days typed as dd/mm/yyyy. Extra fields, not converted ones: the converter would add a
@@ -120,7 +135,8 @@ class DocumentView(EditorialViewMixin, SecureModelView):
         "date_effective": DateTextField("Ngày có hiệu lực (dd/mm/yyyy, để trống nếu như ngày ban hành)",
                                         render_kw={"placeholder": "dd/mm/yyyy"}),
         "new_files": MultipleFileField("Tải tệp văn bản lên (PDF hoặc Word .docx; tối đa 20 MB mỗi tệp)"),
-        "remove_files": MultiCheckboxField("Gỡ các tệp đã đính kèm", coerce=int, choices=[]),
+        "remove_files": MultiCheckboxField("Gỡ các tệp đã đính kèm (đánh dấu tệp cần gỡ)", coerce=int,
+                                           choices=[]),
         "expected_version": HiddenField(),
     }
 
@@ -161,9 +177,7 @@ class DocumentView(EditorialViewMixin, SecureModelView):
             form.remove_files.choices = [(f.id, f.original_name) for f in obj.files()]
             if request.method == "GET":
                 form.expected_version.data = obj.version
-        else:
-            del form.remove_files
-        return form
+        return form  # (the create form has no remove_files: form_create_rules leave it out)
 
     def on_model_change(self, form, model, is_created):
         if form.slug.data:

@@ -6,7 +6,15 @@ finds no violation at all on /van-ban and a document page. Screenshots with BROW
 import re
 
 import pytest
-from browserkit import DESKTOP, PHONE, axe_violations, horizontal_overflow, snapshot
+from browserkit import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    horizontal_overflow,
+    login,
+    serious_violations,
+    snapshot,
+)
 from playwright.sync_api import expect
 
 DOCUMENT = "/van-ban/quyet-dinh-2993-qd-tu"
@@ -92,5 +100,19 @@ def test_document_pages_have_no_axe_violation_at_all(browser, live_site, path, v
         if "?" in path:
             name += "-" + re.sub(r"[^a-z0-9]+", "-", path.split("?")[1].lower())
         snapshot(page, name)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/admin/document/", "/admin/document/new/", "/admin/document/edit/?id=3",
+                                  "/admin/document/details/?id=3", "/admin/document/revisions/3"])
+def test_back_office_document_screens_have_no_serious_violation(browser, live_site, path):
+    context = browser.new_context(viewport=DESKTOP, base_url=live_site.base_url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        login(page, "bientap", live_site.password)
+        assert page.goto(path).status == 200
+        assert serious_violations(page) == []
+        snapshot(page, "admin-" + re.sub(r"[^a-z0-9]+", "-", path.strip("/")).strip("-"))
     finally:
         context.close()
