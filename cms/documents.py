@@ -299,16 +299,19 @@ def record_citations(article_ids):
             DocumentCitation.insert_many(rows[start:start + 500]).on_conflict_ignore().execute()
 
 
-def catch_up_citations(batch=2000):
+def catch_up_citations(batch=2000, max_batches=5):
     """Record the citations of the articles changed since the last call (the outbox says which).
 
     One query when nothing changed, so the document page calls it before listing its citing
-    articles; the work is idempotent, so two workers doing it at once do no harm."""
+    articles; at most `max_batches` batches per call (a request's work stays bounded; the next call
+    goes on). The work is idempotent, so two workers doing it at once do no harm."""
     position = fn.COALESCE(CitationPosition.select(CitationPosition.position)
                            .where(CitationPosition.id == 1), 0)
     pending = list(IndexTask.select(IndexTask.id, IndexTask.doc_type, IndexTask.doc_id)
                    .where(IndexTask.id > position).order_by(IndexTask.id).limit(batch).tuples())
-    while pending:
+    for _ in range(max_batches):
+        if not pending:
+            break
         record_citations({doc_id for _, doc_type, doc_id in pending if doc_type == "article"})
         last = pending[-1][0]
         with database.atomic():
@@ -332,9 +335,14 @@ DOCUMENT_MODELS = [Document, DocumentFile, DocumentCitation, CitationPosition]
 
 
 def _create_tables(db):
+    """The tables, and the citations of the articles written before the register existed (read
+    here once, so that no reader's request has to catch up on a whole site's outbox)."""
     db.create_tables(DOCUMENT_MODELS, safe=True)
-    # Articles written before the register existed: their citations are read from the start.
-    CitationPosition.insert(id=1, position=0).on_conflict_ignore().execute()
+    newest = IndexTask.select(fn.MAX(IndexTask.id)).scalar() or 0
+    ids = [article_id for (article_id,) in Article.select(Article.id).order_by(Article.id).tuples()]
+    for start in range(0, len(ids), 500):
+        record_citations(ids[start:start + 500])
+    CitationPosition.insert(id=1, position=newest).on_conflict_ignore().execute()
 
 
 register("0140_documents", _create_tables)

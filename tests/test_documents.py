@@ -225,14 +225,18 @@ def test_a_document_page_lists_the_public_articles_citing_it(client, make_docume
     assert f"/bai-viet/{citing.slug}" not in citing_section(text(client.get(f"/van-ban/{document.slug}")))
 
 
-def test_citations_are_recorded_for_articles_imported_before_the_register(db, make_article):
+def test_citations_of_articles_written_before_the_register_are_read_by_its_migration(db, make_article):
+    from cms.documents import CitationPosition, _create_tables
+
     article = make_article(body="Kết luận 08-KL/TW.")
     DocumentCitation.delete().execute()
-    from cms.documents import CitationPosition
-    CitationPosition.update(position=0).execute()
-    catch_up_citations()
+    CitationPosition.delete().execute()
+    _create_tables(db)  # migration 0140 on a site that has articles
     recorded = DocumentCitation.select().where(DocumentCitation.number_key == "08-kl-tw")
     assert [c.article_id for c in recorded] == [article.id]
+    later = make_article(body="Lại nhắc 08-KL/TW.")
+    catch_up_citations()  # from the outbox on
+    assert {c.article_id for c in recorded.clone()} == {article.id, later.id}
 
 
 # --- search ---------------------------------------------------------------------------------------
