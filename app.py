@@ -4,7 +4,20 @@ from flask import Flask
 
 import admin
 import search_index
-from cms import assets, caching, cli, db, document_views, feeds, public, search_views, security_headers, site
+from cms import (
+    albums_views,
+    assets,
+    caching,
+    cli,
+    db,
+    document_views,
+    feeds,
+    public,
+    search_views,
+    security_headers,
+    site,
+    site_settings,
+)
 from cms.backup import init_app as init_backup_commands
 from cms.config import load_settings
 from cms.documents_search import DocumentSource
@@ -22,10 +35,12 @@ def create_app(config=None):
     caching.init_app(app)
     assets.init_app(app)
     site.init_app(app)
+    site_settings.init_app(app)  # footer facts, links, date line, view-count setting
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search_views.bp)
     document_views.init_app(app)
+    albums_views.init_app(app)
     # visits: internal only
     search_index.init_app(app, sources=[ArticleSource(), DocumentSource(), *visit_search_sources()])
     public.register_error_pages(app)

@@ -41,6 +41,9 @@ ENDPOINT_RULES = {
     "document.transition": ("document", "edit"),  # which step: admin.editorial, from RULES["document"]
     "document.revisions": ("document", "read"),
     "document.restore": ("document", "edit"),
+    "album.transition": ("album", "edit"),  # which step a role may take: admin.editorial
+    "album.revisions": ("album", "read"),
+    "album.restore": ("album", "edit"),
     "staff_search.index": ("staff_search", "read"),
     "visit.transition": ("visit", "edit"),  # approve/return: visits.workflow checks the reviewer
     "visit.change_plan": ("visit", "edit"),
