@@ -53,16 +53,12 @@ def add_html_filter(function):
 def render_markdown(text):
     """Sanitized HTML for a Markdown body. Scripts, handlers, iframes and js:/data: URLs are removed;
     then the registered HTML filters run."""
-    html = _sanitize(text)
+    html = markdown.markdown(nfc(text or ""), extensions=MARKDOWN_EXTENSIONS,
+                             extension_configs=MARKDOWN_CONFIG, output_format="html")
+    html = _sanitize(html)
     for function in _HTML_FILTERS:
         html = function(html)
     return html
-
-
-def _sanitize(text):
-    html = markdown.markdown(nfc(text or ""), extensions=MARKDOWN_EXTENSIONS,
-                             extension_configs=MARKDOWN_CONFIG, output_format="html")
-    return _sanitize(html)
 
 
 def _sanitize(html):
