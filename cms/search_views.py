@@ -73,7 +73,7 @@ def _run_search(per_page):
 def _snippet(result, terms):
     item = result.item
     if result.kind == "document":
-        text = " ".join([item.summary, item.issuing_body, item.signer, html_to_text(item.body_html)])
+        text = " ".join([item.summary, html_to_text(item.body_html)])  # issuer and date: in the meta line
     else:
         text = " ".join([item.lead, html_to_text(item.body_html)])
     return search_service().make_snippet(text, terms)
