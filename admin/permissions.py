@@ -38,6 +38,9 @@ ENDPOINT_RULES = {
     "article.transition": ("article", "edit"),  # which step a role may take: admin.editorial
     "article.revisions": ("article", "read"),
     "article.restore": ("article", "edit"),
+    "document.transition": ("document", "edit"),  # which step: admin.editorial, from RULES["document"]
+    "document.revisions": ("document", "read"),
+    "document.restore": ("document", "edit"),
     "album.transition": ("album", "edit"),  # which step a role may take: admin.editorial
     "album.revisions": ("album", "read"),
     "album.restore": ("album", "edit"),

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, url_for
 
 from .albums_views import sitemap_entries as album_sitemap_entries
 from .caching import cached_page
+from .document_views import sitemap_entries as document_sitemap_entries
 from .models import Article
 from .site import category_tree
 from .timeutil import to_local, utcnow
@@ -85,6 +86,8 @@ def sitemap():
             .where(Article.is_public_expr()).order_by(Article.published_at.desc()).tuples())
     for slug, updated_at, published_at in rows:
         add(url_for("public.article", slug=slug, _external=True), max(updated_at, published_at))
+    for loc, lastmod in document_sitemap_entries():
+        add(loc, lastmod)
     for loc, lastmod in album_sitemap_entries():
         add(loc, lastmod)
     return _xml_response(urlset)

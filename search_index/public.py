@@ -34,7 +34,8 @@ DERIVED_STORE_BYTES = 256 * 1024 * 1024
 @dataclass
 class SearchPage:
     query: str
-    ids: list = field(default_factory=list)
+    ids: list = field(default_factory=list)  # the page's article ids, in result order
+    keys: list = field(default_factory=list)  # every result of the page, "kind:id" (articles, documents)
     total: int = 0
     page: int = 1
     per_page: int = 10
@@ -267,7 +268,8 @@ class PublicSearch:
                                                         bonus=self._vector.phrase_bonus)
             if result.total:
                 result.partial = not require_all
-                result.ids = [_doc_id(searcher.stored_fields(docnum)["key"]) for docnum in docnums]
+                result.keys = [searcher.stored_fields(docnum)["key"] for docnum in docnums]
+                result.ids = [_doc_id(key) for key in result.keys if key.startswith("article:")]
                 break
             if len(parsed.clauses) < 2:
                 break
