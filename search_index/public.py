@@ -285,7 +285,10 @@ class PublicSearch:
         state = self._store.searcher_state(searcher)
         kept_state, dates = self._dates_kept
         if state is None or kept_state != state:
-            dates = date_array(searcher.reader().column_reader("published_at"))
+            reader = searcher.reader()
+            # An index with no document has no column at all (Whoosh's empty reader refuses).
+            dates = (date_array(reader.column_reader("published_at")) if reader.doc_count_all()
+                     else np.zeros(0, dtype="datetime64[us]"))
             if state is not None:
                 self._dates_kept = (state, dates)
         return dates
