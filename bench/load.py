@@ -36,6 +36,8 @@ What one run does:
      search    /tim-kiem with ~50 common queries (diacritics or not, phrases, document numbers,
                place names, two misspellings), page 1 mostly, some page 2 and sort=date
      feed      /rss.xml and every category's feed
+     documents /van-ban: page 1 mostly, some deeper pages, filtered by kind and by year
+     document  every public document's page; popularity falls with rank (Zipf, s = 1)
      mixed     home 20 %, category 20 %, article 45 %, search 8 %, feed 7 %
      article-cold  every public article equally likely (mostly page-cache misses; information only)
 5. Reported per run: requests/s, the ratio to the baseline, p50/p95/p99/max latency (wrk's own
@@ -92,11 +94,12 @@ INDEX_INPUTS += [ROOT / "bench" / "generate.py"]  # the text of the site (the se
 # the algorithm, and the article text it reads.
 RELATED_INPUTS = [ROOT / "search_index" / "related.py", ROOT / "cms" / "search_documents.py"]
 
-PROFILES = ["home", "category", "article", "search", "feed", "mixed", "article-cold"]
-TARGET_PROFILES = ["home", "category", "article", "search", "feed", "mixed"]
+PROFILES = ["home", "category", "article", "search", "feed", "documents", "document", "mixed", "article-cold"]
+TARGET_PROFILES = ["home", "category", "article", "search", "feed", "documents", "document", "mixed"]
 MIX = {"home": 20, "category": 20, "article": 45, "search": 8, "feed": 7}
 # (profile, minimum ratio to the baseline at 32 connections), from the issue.
-RATIO_TARGETS = [("article", 0.5), ("home", 0.4), ("category", 0.4), ("search", 0.1)]
+RATIO_TARGETS = [("article", 0.5), ("home", 0.4), ("category", 0.4), ("search", 0.1),
+                 ("documents", 0.4), ("document", 0.5)]  # the register: as category and article pages
 RATIO_CONNECTIONS = 32
 P99_TARGET_MS, P99_CONNECTIONS = 250.0, 32
 ERROR_CONNECTIONS = 128
@@ -130,6 +133,55 @@ def _file_key(paths):
     return digest.hexdigest()[:12]
 
 
+DOCUMENTS = 600  # the register of a provincial Board over some ten years (an estimate)
+DOCUMENT_BODIES = ["Tỉnh ủy", "Ban Thường vụ Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy",
+                   "Ban Chấp hành Trung ương", "Ban Tổ chức Trung ương"]
+DOCUMENT_SUFFIX = {"Tỉnh ủy": "TU", "Ban Thường vụ Tỉnh ủy": "TU", "Ban Tổ chức Tỉnh ủy": "BTCTU",
+                   "Ủy ban Kiểm tra Tỉnh ủy": "UBKTTU", "Ban Chấp hành Trung ương": "TW",
+                   "Ban Tổ chức Trung ương": "BTCTW"}
+DOCUMENT_TOPICS = ["công tác cán bộ", "phát triển đảng viên", "kiểm tra, giám sát", "đánh giá, xếp loại",
+                   "bảo vệ chính trị nội bộ", "sinh hoạt chi bộ", "quy hoạch cán bộ", "luân chuyển cán bộ"]
+
+
+def add_documents(data_dir, count, seed):
+    """`count` generated documents in the register (numbers in the real format, several kinds,
+    bodies, years, fields, some replaced), unless the site has them; returns how many were added."""
+    from datetime import date, timedelta
+
+    from bench.generate import make_app
+    from cms.db import database
+    from cms.documents import KINDS, REPLACED, Document
+    from cms.timeutil import utcnow
+
+    app = make_app(data_dir)
+    rng = random.Random(seed)
+    with app.app_context(), database.connection_context():
+        have = Document.select().count()
+        if have >= count:
+            return 0
+        published = utcnow() - timedelta(days=2)
+        made = []
+        with database.atomic():
+            for n in range(have + 1, count + 1):
+                kind = rng.choice(KINDS)
+                body = rng.choice(DOCUMENT_BODIES)
+                issued = date(2015, 1, 1) + timedelta(days=rng.randrange(4000))
+                topic = rng.choice(DOCUMENT_TOPICS)
+                document = Document(
+                    number=f"{n}-{kind.abbreviation}/{DOCUMENT_SUFFIX[body]}", kind=kind.key,
+                    issuing_body=body,
+                    signer=rng.choice(["Nguyễn Văn Thành", "Trần Thị Hồng", "Lê Quang Minh"]),
+                    date_issued=issued, date_effective=issued + timedelta(days=rng.choice([0, 0, 15])),
+                    field=topic.capitalize(), summary=f"{kind.name} về {topic} năm {issued.year}",
+                    status=Document.PUBLISHED, published_at=published)
+                document.save()
+                made.append(document)
+            for older, newer in zip(made[::40], made[20::40], strict=False):
+                older.legal_status, older.replaced_by = REPLACED, newer.id
+                older.save()
+        return len(made)
+
+
 def prepare_data_dir(data_dir, n_articles, seed, index_procs):
     """A data dir serving the generated site with both search indexes; returns the SQLite path."""
     from bench.generate import cached_site_database, install_cached_site
@@ -141,6 +193,8 @@ def prepare_data_dir(data_dir, n_articles, seed, index_procs):
     source = cached_site_database(n_articles, seed, progress=progress)
     database_file = install_cached_site(data_dir, n_articles, seed, progress=progress)
     log(f"  site: {database_file} (copy of {source.name}, {time.perf_counter() - started:.1f} s)")
+    added = add_documents(data_dir, DOCUMENTS, seed)
+    log(f"  documents register: {DOCUMENTS} documents ({added} added now, each through Document.save)")
     # The same generator and seed give the same articles (dates shift by whole days from one day to
     # the next): the indexes are reused for a site rebuilt for a change elsewhere (a model, a
     # migration), after index_drift() has checked every document's key and stamp against it.
@@ -239,6 +293,10 @@ def collect_urls(data_dir):
         with database.atomic():
             bump_site_version()
         slugs = [slug for (slug,) in Article.public().select(Article.slug).tuples()]  # newest first
+        from cms.documents import Document
+
+        documents = list(Document.public().select(Document.slug, Document.kind, Document.year).tuples())
+        document_pages = max(1, math.ceil(len(documents) / 20))
         tree = CategoryTree(Category.ordered())
         categories = []
         for category in tree.all:
@@ -254,6 +312,14 @@ def collect_urls(data_dir):
     urls["category"] = category_urls
     urls["article"] = [(f"/bai-viet/{slug}", 1.0 / rank) for rank, slug in enumerate(slugs, 1)]
     urls["article-cold"] = [(f"/bai-viet/{slug}", 1.0) for slug in slugs]
+    # The register: its list (page 1 mostly, filters by kind and year, deeper pages rarely), and each
+    # document's page, popularity falling with rank as articles'.
+    register = [("/van-ban", 4.0)]
+    register += [(f"/van-ban?page={n}", 0.2) for n in range(2, min(document_pages, 5) + 1)]
+    register += [(f"/van-ban?loai={kind}", 0.3) for kind in sorted({k for _, k, _ in documents})]
+    register += [(f"/van-ban?nam={year}", 0.2) for year in sorted({y for _, _, y in documents})]
+    urls["documents"] = register
+    urls["document"] = [(f"/van-ban/{slug}", 1.0 / rank) for rank, (slug, _, _) in enumerate(documents, 1)]
     search = []
     for query in SEARCH_QUERIES:
         q = urllib.parse.quote_plus(query)
