@@ -4,7 +4,7 @@ from flask import Flask
 
 import admin
 import search_index
-from cms import assets, caching, cli, db, feeds, public, search_views, security_headers, site
+from cms import assets, caching, cli, db, feeds, pages, public, schedule, search_views, security_headers, site
 from cms.backup import init_app as init_backup_commands
 from cms.config import load_settings
 from cms.search_documents import ArticleSource
@@ -24,6 +24,8 @@ def create_app(config=None):
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search_views.bp)
+    pages.init_app(app)  # Giới thiệu
+    schedule.init_app(app)  # Lịch công tác
     search_index.init_app(app, sources=[ArticleSource(), *visit_search_sources()])  # visits: internal only
     public.register_error_pages(app)
     cli.init_app(app)

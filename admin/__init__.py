@@ -16,6 +16,8 @@ def init_app(app):
     from cms.accounts import User
     from cms.audit import AuditEntry
     from cms.models import Article, Category, Tag
+    from cms.pages import Page
+    from cms.schedule import ScheduleWeek
 
     from . import auth, cli, guard
     from .i18n import install_admin_fixes
@@ -23,6 +25,8 @@ def init_app(app):
     from .views.articles import ArticleView
     from .views.dashboard import DashboardView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
+    from .views.pages import PageView
+    from .views.schedule import ScheduleWeekView
     from .views.staff_search import StaffSearchView
     from .views.visit_menu import register_visit_views
 
@@ -42,6 +46,8 @@ def init_app(app):
     admin.add_view(CategoryView(Category, name="Chuyên mục", endpoint="category"))
     admin.add_view(TagView(Tag, name="Từ khóa", endpoint="tag"))
     admin.add_view(MediaView(Media, name="Thư viện ảnh", endpoint="media"))
+    admin.add_view(PageView(Page, name="Giới thiệu", endpoint="intro_page"))
+    admin.add_view(ScheduleWeekView(ScheduleWeek, name="Lịch công tác", endpoint="schedule_week"))
     admin.add_view(UserView(User, name="Tài khoản", endpoint="user", category="Hệ thống"))
     admin.add_view(AuditView(AuditEntry, name="Nhật ký hệ thống", endpoint="audit", category="Hệ thống"))
     register_visit_views(admin)  # field visits (visits/): confidential, back office only

@@ -27,6 +27,12 @@ RULES = {
         "delete": {ADMIN, EDITOR},
         "publish": {ADMIN, EDITOR},
     },
+    # Giới thiệu pages and Lịch công tác weeks: the articles' rule (staff write drafts, editors
+    # publish); staff edit only their own drafts (admin.views.pages / schedule).
+    "page": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF}, "edit": {ADMIN, EDITOR, STAFF},
+             "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
+    "schedule": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF}, "edit": {ADMIN, EDITOR, STAFF},
+                 "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
     "category": {"read": {ADMIN, EDITOR, LEADER}, "create": {ADMIN, EDITOR},
                  "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     "tag": {"read": {ADMIN, EDITOR, LEADER}, "create": {ADMIN, EDITOR},

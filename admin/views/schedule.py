@@ -1,0 +1,83 @@
+"""Lịch công tác in the back office: a week and its items edited on one form (items inline).
+
+The week is chosen by any of its days; each item's day must fall in it and its time must read as
+a part of the day or a clock time (cms.schedule.parse_time_of_day), or nothing is saved.
+"""
+
+from flask_admin.contrib.peewee.filters import FilterEqual
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from cms.models import Article
+from cms.schedule import IsoWeek, ScheduleItem, ScheduleWeek, day_label, parse_time_of_day
+
+from .pages import EditorialKindView
+from .visit_base import DateTextField
+
+ITEM_LABELS = {"day": "Ngày (dd/mm/yyyy)", "time_text": "Thời gian (Sáng, Chiều hoặc 08:00)",
+               "content": "Nội dung", "chair": "Chủ trì", "attendees": "Thành phần",
+               "place": "Địa điểm", "internal": "Nội bộ (chỉ hiện trong trang quản trị)"}
+
+
+class ScheduleWeekView(EditorialKindView):
+    area = "schedule"
+    audit_type = "schedule_week"
+    column_list = ["number", "year", "status", "updated_at"]
+    column_labels = {"number": "Tuần", "year": "Năm", "status": "Trạng thái", "updated_at": "Cập nhật",
+                     "note": "Ghi chú", "published_at": "Ngày đăng", "created_at": "Ngày tạo"}
+    column_formatters = {**EditorialKindView.column_formatters,
+                         "number": lambda v, c, m, n: m.iso.title}
+    column_default_sort = [(ScheduleWeek.year, True), (ScheduleWeek.number, True)]
+    column_sortable_list = ["year", "number", "status", "updated_at"]
+    column_filters = [FilterEqual(ScheduleWeek.status, "Trạng thái", options=Article.STATUSES),
+                      FilterEqual(ScheduleWeek.year, "Năm")]
+    column_details_list = ["number", "year", "status", "note", "published_at", "updated_at"]
+    form_columns = ["week_day", "note", "status"]
+    form_extra_fields = {"week_day": DateTextField("Một ngày bất kỳ trong tuần (dd/mm/yyyy)",
+                                                   validators=[DataRequired()])}
+    form_overrides = {**EditorialKindView.form_overrides, "note": TextAreaField}
+    form_args = {"note": {"label": "Ghi chú của tuần"},
+                 "status": {"label": "Trạng thái", "choices": Article.STATUSES}}
+    form_widget_args = {"note": {"rows": 2}}
+    inline_models = [(ScheduleItem, {
+        "form_columns": ["id", "day", "time_text", "content", "chair", "attendees", "place", "internal"],
+        "form_overrides": {"day": DateTextField, "time_text": StringField, "content": TextAreaField,
+                           "attendees": TextAreaField},
+        "form_args": {
+            "day": {"label": ITEM_LABELS["day"], "validators": [DataRequired()]},
+            "time_text": {"label": ITEM_LABELS["time_text"], "validators": [DataRequired(), Length(max=30)]},
+            "content": {"label": ITEM_LABELS["content"], "validators": [DataRequired()]},
+            "chair": {"label": ITEM_LABELS["chair"], "validators": [Length(max=300)]},
+            "attendees": {"label": ITEM_LABELS["attendees"]},
+            "place": {"label": ITEM_LABELS["place"], "validators": [Length(max=300)]},
+            "internal": {"label": ITEM_LABELS["internal"]},
+        },
+        "form_label": "Lịch trong tuần",
+    })]
+
+    def prepare_form(self, form, obj=None):
+        form = super().prepare_form(form, obj)
+        if obj is not None and not form.week_day.raw_data:
+            form.week_day.data = obj.iso.monday
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        week = IsoWeek.of(form.week_day.data)
+        if IsoWeek.parse(week.label) is None:
+            raise ValidationError("Năm của tuần phải từ 2000 đến 2100.")
+        clash = ScheduleWeek.get_or_none((ScheduleWeek.year == week.year)
+                                         & (ScheduleWeek.number == week.number)
+                                         & (ScheduleWeek.id != (model.id or 0)))
+        if clash is not None:
+            raise ValidationError(f"{week.title} đã có lịch: hãy sửa lịch đó thay vì tạo mới.")
+        model.year, model.number = week.year, week.number
+        for entry in form.items.entries:
+            if form.items.should_delete(entry):
+                continue
+            item = entry.form
+            if item.day.data is not None and not week.contains(item.day.data):
+                raise ValidationError(f"Ngày {day_label(item.day.data)} không thuộc {week.title}.")
+            if parse_time_of_day(item.time_text.data) is None:
+                raise ValidationError(f"Thời gian “{item.time_text.data}” không đọc được: ghi Sáng, "
+                                      "Chiều, Tối, Cả ngày hoặc giờ dạng 08:00, 14h30.")
