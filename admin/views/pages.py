@@ -10,6 +10,7 @@ from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cms.models import Article, unique_slug
@@ -22,6 +23,10 @@ from .base import SecureModelView
 
 STATUS_LABELS = dict(Article.STATUSES)
 STAFF_STATUSES = (Article.DRAFT, Article.PENDING)  # what staff may leave their own record in
+
+
+def choices(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def status_cell(view, context, model, name):
@@ -57,9 +62,8 @@ class EditorialKindView(SecureModelView):
         return super().edit_form(obj)
 
     def prepare_form(self, form, obj=None):
-        allowed = Article.STATUSES if can(self.area, "publish") else \
-            [(value, label) for value, label in Article.STATUSES if value in STAFF_STATUSES]
-        form.status.choices = allowed
+        form.status.choices = choices(
+            pair for pair in Article.STATUSES if can(self.area, "publish") or pair[0] in STAFF_STATUSES)
         if obj is None and not form.status.data:
             form.status.data = Article.DRAFT
         return form
@@ -105,8 +109,8 @@ class PageView(EditorialKindView):
         "position": {"label": "Thứ tự"},
         "summary": {"label": "Tóm tắt (hiện ở trang Giới thiệu)"},
         "body": {"label": "Nội dung (Markdown)"},
-        "shows": {"label": "Hiện thêm dưới nội dung", "choices": Page.SHOWS},
-        "status": {"label": "Trạng thái", "choices": Article.STATUSES},
+        "shows": {"label": "Hiện thêm dưới nội dung", "choices": choices(Page.SHOWS)},
+        "status": {"label": "Trạng thái", "choices": choices(Article.STATUSES)},
     }
     form_widget_args = {"slug": {"required": False}, "body": {"rows": 18}, "summary": {"rows": 2}}
 

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from cms.models import Article
 from cms.schedule import IsoWeek, ScheduleItem, ScheduleWeek, day_label, parse_time_of_day
 
-from .pages import EditorialKindView
+from .pages import EditorialKindView, choices
 from .visit_base import DateTextField
 
 ITEM_LABELS = {"day": "Ngày (dd/mm/yyyy)", "time_text": "Thời gian (Sáng, Chiều hoặc 08:00)",
@@ -37,7 +37,7 @@ class ScheduleWeekView(EditorialKindView):
                                                    validators=[DataRequired()])}
     form_overrides = {**EditorialKindView.form_overrides, "note": TextAreaField}
     form_args = {"note": {"label": "Ghi chú của tuần"},
-                 "status": {"label": "Trạng thái", "choices": Article.STATUSES}}
+                 "status": {"label": "Trạng thái", "choices": choices(Article.STATUSES)}}
     form_widget_args = {"note": {"rows": 2}}
     inline_models = [(ScheduleItem, {
         "form_columns": ["id", "day", "time_text", "content", "chair", "attendees", "place", "internal"],
