@@ -1,10 +1,22 @@
-"""Editorial workflow and revisions of articles.
+"""The editorial workflow and revisions of every kind of published content.
 
-draft -> pending -> published -> archived, with the roles allowed for each step; every step is a
-WorkflowEvent, every save a Revision. Both are written in the transaction of the change.
+Articles, documents, pages, schedule weeks and albums all go draft -> pending -> published ->
+archived, with the same steps for the same roles, and keep the same history: every step is a
+WorkflowEvent, every save a Revision, both written in the transaction of the change (with its
+audit entry). A kind joins by declaring itself once:
+
+    register_kind(ContentKind("document", "văn bản", Document, ("number", "summary", "body")))
+
+`name` is the kind's area in cms.roles.RULES (who may edit, who may publish) and its audit
+object type; `text_fields` are the fields a revision keeps, restores and compares (the first one is
+its title). The model has `status` (cms.models.Article's values), `owner` (a User, may be null),
+`published_at`, `version`. The back-office side, the same endpoints for every kind, is
+admin.views.editorial_view.EditorialViewMixin.
 """
 
 import difflib
+import json
+from dataclasses import dataclass
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
@@ -13,35 +25,68 @@ from cms.accounts import User
 from cms.db import database
 from cms.migrations import register
 from cms.models import Article, BaseModel
-from cms.roles import ADMIN, EDITOR, STAFF, role_of
+from cms.roles import RULES, role_of
 from cms.timeutil import utcnow
 
 DRAFT, PENDING, PUBLISHED, ARCHIVED = (Article.DRAFT, Article.PENDING, Article.PUBLISHED,
                                        Article.ARCHIVED)
 STATUS_LABELS = dict(Article.STATUSES)
+STATUSES = Article.STATUSES
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    name: str  # its area in cms.roles.RULES and its audit object type
+    label: str  # "bài viết", "văn bản": as a sentence names one
+    model: type
+    text_fields: tuple  # what a revision keeps, restores and compares; the first is its title
+
+
+_KINDS = {}
+
+
+def register_kind(kind):
+    _KINDS[kind.model] = kind
+    return kind
+
+
+def kind_of(item):
+    kind = _KINDS.get(type(item))
+    if kind is None:
+        raise LookupError(f"{type(item).__name__} is not an editorial kind (register_kind)")
+    return kind
+
+
+ARTICLE = register_kind(ContentKind("article", "bài viết", Article, ("title", "lead", "body")))
 
 
 class Transition:
-    def __init__(self, name, label, sources, target, roles, own_only_roles=()):
-        self.name, self.label, self.sources, self.target = name, label, sources, target
-        self.roles = set(roles)
-        self.own_only_roles = set(own_only_roles)  # these roles only on articles they own
+    """One step. Who may take it comes from the kind's rules: the roles that may publish take the
+    editor's steps; the roles that may only edit submit and withdraw their own items."""
 
-    def allowed_for(self, article, user):
-        role = role_of(user)
-        if article.status not in self.sources or role not in self.roles:
+    def __init__(self, name, label, sources, target, by_publishers, by_writers=False):
+        self.name, self.label, self.sources, self.target = name, label, sources, target
+        self.by_publishers = by_publishers  # every role that may publish the kind
+        self.by_writers = by_writers  # roles that may edit but not publish: on their own items only
+
+    def allowed_for(self, item, user):
+        if item.status not in self.sources:
             return False
-        return role not in self.own_only_roles or article.owner_id == user.id
+        rules = RULES[kind_of(item).name]
+        role = role_of(user)
+        if role in rules["publish"]:
+            return self.by_publishers
+        return self.by_writers and role in rules["edit"] and item.owner_id == user.id
 
 
 TRANSITIONS = {t.name: t for t in [
-    Transition("submit", "Gửi duyệt", {DRAFT}, PENDING, {ADMIN, EDITOR, STAFF}, {STAFF}),
-    Transition("withdraw", "Rút lại để sửa", {PENDING}, DRAFT, {STAFF}, {STAFF}),
-    Transition("return", "Trả lại để sửa", {PENDING}, DRAFT, {ADMIN, EDITOR}),
-    Transition("publish", "Xuất bản / lên lịch", {DRAFT, PENDING}, PUBLISHED, {ADMIN, EDITOR}),
-    Transition("unpublish", "Gỡ xuống (về bản nháp)", {PUBLISHED}, DRAFT, {ADMIN, EDITOR}),
-    Transition("archive", "Lưu trữ", {PUBLISHED, DRAFT}, ARCHIVED, {ADMIN, EDITOR}),
-    Transition("restore", "Đưa về bản nháp", {ARCHIVED}, DRAFT, {ADMIN, EDITOR}),
+    Transition("submit", "Gửi duyệt", {DRAFT}, PENDING, by_publishers=True, by_writers=True),
+    Transition("withdraw", "Rút lại để sửa", {PENDING}, DRAFT, by_publishers=False, by_writers=True),
+    Transition("return", "Trả lại để sửa", {PENDING}, DRAFT, by_publishers=True),
+    Transition("publish", "Xuất bản / lên lịch", {DRAFT, PENDING}, PUBLISHED, by_publishers=True),
+    Transition("unpublish", "Gỡ xuống (về bản nháp)", {PUBLISHED}, DRAFT, by_publishers=True),
+    Transition("archive", "Lưu trữ", {PUBLISHED, DRAFT}, ARCHIVED, by_publishers=True),
+    Transition("restore", "Đưa về bản nháp", {ARCHIVED}, DRAFT, by_publishers=True),
 ]}
 
 
@@ -50,7 +95,8 @@ class TransitionError(Exception):
 
 
 class WorkflowEvent(BaseModel):
-    article = ForeignKeyField(Article, backref="workflow_events", on_delete="CASCADE")
+    kind = CharField(max_length=30)
+    object_id = IntegerField()
     actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
     from_status = CharField(max_length=20)
     to_status = CharField(max_length=20)
@@ -58,84 +104,161 @@ class WorkflowEvent(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        table_name = "workflow_event"
+        table_name = "content_event"
+        indexes = ((("kind", "object_id"), False),)
+
+    @classmethod
+    def of(cls, item):
+        return cls.select().where((cls.kind == kind_of(item).name) & (cls.object_id == item.id))
 
 
 class Revision(BaseModel):
-    article = ForeignKeyField(Article, backref="revisions", on_delete="CASCADE")
+    kind = CharField(max_length=30)
+    object_id = IntegerField()
     number = IntegerField()
     title = CharField(max_length=300)
-    lead = TextField(default="")
-    body = TextField(default="")
+    fields = TextField(default="{}")  # JSON: the kind's text_fields as saved
     author = ForeignKeyField(User, null=True, on_delete="SET NULL")
     note = CharField(max_length=300, default="")
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        table_name = "revision"
-        indexes = ((("article", "number"), True),)
+        table_name = "content_revision"
+        indexes = ((("kind", "object_id", "number"), True),)
+
+    @classmethod
+    def of(cls, item):
+        return cls.select().where((cls.kind == kind_of(item).name) & (cls.object_id == item.id))
+
+    @property
+    def values(self):
+        return json.loads(self.fields or "{}")
+
+    def value(self, name):
+        return self.values.get(name, "")
 
 
-def available_transitions(article, user):
-    return [t for t in TRANSITIONS.values() if t.allowed_for(article, user)]
+def available_transitions(item, user):
+    return [t for t in TRANSITIONS.values() if t.allowed_for(item, user)]
 
 
-def apply_transition(article, name, user, comment="", published_at=None):
-    """Move the article along the workflow, recording who, when, from, to and why."""
+def apply_transition(item, name, user, comment="", published_at=None):
+    """Move the item along the workflow, recording who, when, from, to and why."""
+    kind = kind_of(item)
     transition = TRANSITIONS.get(name)
-    if transition is None or not transition.allowed_for(article, user):
-        raise TransitionError("Bạn không có quyền thực hiện bước này với bài viết ở trạng thái hiện tại.")
-    before = article.status
+    if transition is None or not transition.allowed_for(item, user):
+        raise TransitionError(f"Bạn không có quyền thực hiện bước này với {kind.label} "
+                              "ở trạng thái hiện tại.")
+    before = item.status
     with database.atomic():
-        article.status = transition.target
+        item.status = transition.target
         if name == "publish":
-            article.published_at = published_at or article.published_at or utcnow()
-        article.version += 1
-        article.save()
-        WorkflowEvent.create(article=article, actor=user.id, from_status=before,
-                             to_status=article.status, comment=comment or "")
-        details = {"từ": STATUS_LABELS[before], "sang": STATUS_LABELS[article.status]}
+            item.published_at = published_at or item.published_at or utcnow()
+        item.version += 1
+        item.save()
+        WorkflowEvent.create(kind=kind.name, object_id=item.id, actor=user.id, from_status=before,
+                             to_status=item.status, comment=comment or "")
+        details = {"từ": STATUS_LABELS[before], "sang": STATUS_LABELS[item.status]}
         if name == "publish":
-            details["thời điểm đăng"] = article.published_at
+            details["thời điểm đăng"] = item.published_at
         if comment:
             details["ghi chú"] = comment
-        audit.record("transition", "article", article, details, actor=user)
+        audit.record("transition", kind.name, item, details, actor=user)
     return transition
 
 
-def is_scheduled(article, now=None):
-    return article.status == PUBLISHED and article.published_at and article.published_at > (now or utcnow())
+def is_scheduled(item, now=None):
+    return item.status == PUBLISHED and item.published_at and item.published_at > (now or utcnow())
 
 
-def save_revision(article, user, note=""):
-    last = (Revision.select(Revision.number).where(Revision.article == article)
-            .order_by(Revision.number.desc()).scalar()) or 0
-    return Revision.create(article=article, number=last + 1, title=article.title, lead=article.lead,
-                           body=article.body, author=user.id if user else None, note=note)
+def status_label(item):
+    return "Đã lên lịch" if is_scheduled(item) else STATUS_LABELS.get(item.status, item.status)
 
 
-def restore_revision(article, revision, user):
+def _text_values(item, kind):
+    return {name: getattr(item, name) or "" for name in kind.text_fields}
+
+
+def save_revision(item, user, note=""):
+    kind = kind_of(item)
+    last = Revision.of(item).select(Revision.number).order_by(Revision.number.desc()).scalar() or 0
+    values = _text_values(item, kind)
+    return Revision.create(kind=kind.name, object_id=item.id, number=last + 1,
+                           title=str(values[kind.text_fields[0]])[:300],
+                           fields=json.dumps(values, ensure_ascii=False, default=str),
+                           author=user.id if user else None, note=note)
+
+
+def restore_revision(item, revision, user):
     """Bring back an old revision's text; the restore is itself a new revision."""
+    kind = kind_of(item)
     with database.atomic():
-        article.title, article.lead, article.body = revision.title, revision.lead, revision.body
-        article.version += 1
-        article.save()
-        save_revision(article, user, note=f"Khôi phục từ phiên bản {revision.number}")
-        audit.record("restore", "article", article, {"phiên bản": revision.number}, actor=user)
+        saved = revision.values
+        for name in kind.text_fields:
+            if name in saved:
+                setattr(item, name, saved[name])
+        item.version += 1
+        item.save()
+        save_revision(item, user, note=f"Khôi phục từ phiên bản {revision.number}")
+        audit.record("restore", kind.name, item, {"phiên bản": revision.number}, actor=user)
 
 
-def _lines(revision_or_fields):
-    get = (revision_or_fields.get if isinstance(revision_or_fields, dict)
-           else lambda key: getattr(revision_or_fields, key))
-    return ([f"# {get('title')}", ""] + (get("lead") or "").splitlines() + [""]
-            + (get("body") or "").splitlines())
+def forget_history(item):
+    """Delete an item's revisions and workflow steps, with the item (its audit entries stay)."""
+    Revision.delete().where((Revision.kind == kind_of(item).name) & (Revision.object_id == item.id)).execute()
+    WorkflowEvent.delete().where((WorkflowEvent.kind == kind_of(item).name)
+                                 & (WorkflowEvent.object_id == item.id)).execute()
 
 
-def diff_html(old, new, old_label, new_label):
-    """A side-by-side table of what changed between two versions (title, lead, body)."""
+def _lines(kind, version):
+    """The lines a diff compares: a revision, an item or a dict of submitted fields."""
+    if isinstance(version, Revision):
+        values = version.values
+    elif isinstance(version, dict):
+        values = version
+    else:
+        values = _text_values(version, kind)
+    title, *rest = kind.text_fields
+    lines = [f"# {values.get(title) or ''}"]
+    for name in rest:
+        lines += [""] + str(values.get(name) or "").splitlines()
+    return lines
+
+
+def diff_html(kind, old, new, old_label, new_label):
+    """A side-by-side table of what changed between two versions of an item of `kind`."""
     table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        _lines(old), _lines(new), old_label, new_label, context=True, numlines=2)
+        _lines(kind, old), _lines(kind, new), old_label, new_label, context=True, numlines=2)
     return table.replace('nowrap="nowrap"', "")
 
 
-register("0120_editorial", lambda db: db.create_tables([WorkflowEvent, Revision], safe=True))
+def _create_tables(db):
+    db.create_tables([WorkflowEvent, Revision], safe=True)
+
+
+def _move_article_history(db):
+    """Sites made before every kind had a workflow kept articles' steps and revisions in tables of
+    their own (workflow_event, revision): move them into the shared ones, then drop the old."""
+    _create_tables(db)
+    tables = set(db.get_tables())
+    if "workflow_event" in tables:
+        rows = db.execute_sql("SELECT article_id, actor_id, from_status, to_status, comment, created_at"
+                              " FROM workflow_event ORDER BY id").fetchall()
+        for article_id, actor_id, from_status, to_status, comment, created_at in rows:
+            WorkflowEvent.insert(kind="article", object_id=article_id, actor=actor_id,
+                                 from_status=from_status, to_status=to_status, comment=comment or "",
+                                 created_at=WorkflowEvent.created_at.python_value(created_at)).execute()
+        db.execute_sql("DROP TABLE workflow_event")
+    if "revision" in tables:
+        rows = db.execute_sql("SELECT article_id, number, title, lead, body, author_id, note, created_at"
+                              " FROM revision ORDER BY id").fetchall()
+        for article_id, number, title, lead, body, author_id, note, created_at in rows:
+            values = {"title": title, "lead": lead or "", "body": body or ""}
+            Revision.insert(kind="article", object_id=article_id, number=number, title=title,
+                            fields=json.dumps(values, ensure_ascii=False), author=author_id, note=note or "",
+                            created_at=Revision.created_at.python_value(created_at)).execute()
+        db.execute_sql("DROP TABLE revision")
+
+
+register("0120_editorial", _create_tables)
+register("0135_editorial_any_kind", _move_article_history)

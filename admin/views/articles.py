@@ -1,7 +1,7 @@
 """Articles in the back office: list, folded search, editor with live preview, workflow, revisions,
 optimistic locking, cover upload."""
 
-from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import (
     BooleanEqualFilter,
@@ -14,7 +14,6 @@ from peewee import JOIN
 from wtforms import FileField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from cms import audit
 from cms.accounts import User
 from cms.article_access import visible_articles
 from cms.db import database, roll_back
@@ -25,24 +24,13 @@ from cms.text import slugify
 from cms.timeutil import format_datetime, utcnow
 from search_index import IndexUnavailable, staff_search
 
-from ..editorial import (
-    STATUS_LABELS,
-    TRANSITIONS,
-    Revision,
-    TransitionError,
-    WorkflowEvent,
-    apply_transition,
-    available_transitions,
-    diff_html,
-    is_scheduled,
-    restore_revision,
-    save_revision,
-)
-from ..forms import LocalDateTimeField, parse_local_datetime
+from ..editorial import ARTICLE, STATUS_LABELS, Revision, diff_html, is_scheduled
+from ..forms import LocalDateTimeField
 from ..media import UploadError, save_upload
 from ..permissions import can_edit_article
 from ..search_access import staff_visibility
-from .base import LiveFilterEqual, SecureModelView, changed_fields
+from .base import LiveFilterEqual, SecureModelView
+from .editorial_view import EditorialViewMixin
 
 
 def _safe_cover(form, field):
@@ -74,7 +62,7 @@ def _title_cell(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(link, model.title)
 
 
-class ArticleView(SecureModelView):
+class ArticleView(EditorialViewMixin, SecureModelView):
     area = "article"
     edit_template = "admin/article_edit.html"
     create_template = "admin/article_edit.html"
@@ -227,11 +215,12 @@ class ArticleView(SecureModelView):
             return ok
 
     def _report_conflict(self, form, stored):
-        last = (Revision.select(Revision, User).join(User, JOIN.LEFT_OUTER, on=(Revision.author == User.id))
-                .where(Revision.article == stored).order_by(Revision.number.desc()).first())
+        last = (Revision.of(stored).select(Revision, User)
+                .join(User, JOIN.LEFT_OUTER, on=(Revision.author == User.id))
+                .order_by(Revision.number.desc()).first())
         who = f"{last.author} lúc {format_datetime(last.created_at)}" if last else "người khác"
         submitted = {"title": form.title.data, "lead": form.lead.data, "body": form.body.data}
-        g.conflict_diff = Markup(diff_html(stored, submitted, "Bản đã lưu (của người khác)",
+        g.conflict_diff = Markup(diff_html(ARTICLE, stored, submitted, "Bản đã lưu (của người khác)",
                                            "Bản bạn vừa gửi (chưa lưu)"))
         form.expected_version.data = stored.version
         flash(f"Bài viết vừa được {who} lưu trong khi bạn đang sửa. Bản của bạn CHƯA được lưu; "
@@ -240,9 +229,7 @@ class ArticleView(SecureModelView):
 
     def after_model_change(self, form, model, is_created):
         model.set_tags((form.tags_text.data or "").split(","))
-        save_revision(model, current_user, note="Tạo mới" if is_created else "")
-        audit.record("create" if is_created else "update", "article", model,
-                     None if is_created else changed_fields(form))
+        super().after_model_change(form, model, is_created)  # its revision and audit entry
 
     def get_save_return_url(self, model, is_created=False):
         return self.get_url(".edit_view", id=model.id)
@@ -258,71 +245,15 @@ class ArticleView(SecureModelView):
             return jsonify(error="Nội dung quá dài để xem trước."), 413
         return jsonify(html=render_markdown(body))
 
-    @expose("/transition/<int:article_id>", methods=["POST"])
-    def transition(self, article_id):
-        article = self.get_one(article_id)
-        name = request.form.get("name", "")
-        comment = (request.form.get("comment") or "").strip()[:1000]
-        published_at = None
-        if name == "publish":
-            try:
-                published_at = parse_local_datetime(request.form.get("published_at", ""))
-            except ValueError as exc:
-                flash(str(exc), "error")
-                return redirect(self.get_url(".edit_view" if can_edit_article(article) else ".details_view",
-                                             id=article.id))
-        try:
-            done = apply_transition(article, name, current_user, comment, published_at)
-        except TransitionError:
-            abort(403)
-        if name == "publish" and is_scheduled(article):
-            flash(f"Đã lên lịch đăng lúc {format_datetime(article.published_at)}.", "success")
-        else:
-            flash(f"Đã thực hiện: {done.label}.", "success")
-        target = ".edit_view" if can_edit_article(article) else ".details_view"
-        return redirect(self.get_url(target, id=article.id))
-
-    @expose("/revisions/<int:article_id>")
-    def revisions(self, article_id):
-        article = self.get_one(article_id)
-        revisions = list(Revision.select(Revision, User).join(User, on=(Revision.author == User.id),
-                                                             join_type=JOIN.LEFT_OUTER)
-                         .where(Revision.article == article).order_by(Revision.number.desc()))
-        events = list(WorkflowEvent.select(WorkflowEvent, User)
-                      .join(User, on=(WorkflowEvent.actor == User.id), join_type=JOIN.LEFT_OUTER)
-                      .where(WorkflowEvent.article == article).order_by(WorkflowEvent.id.desc()))
-        diff = None
-        older, newer = request.args.get("a", type=int), request.args.get("b", type=int)
-        by_number = {r.number: r for r in revisions}
-        if older in by_number and newer in by_number:
-            diff = Markup(diff_html(by_number[older], by_number[newer], f"Phiên bản {older}",
-                                    f"Phiên bản {newer}"))
-        return self.render("admin/article_revisions.html", article=article, revisions=revisions,
-                           events=events, diff=diff, older=older, newer=newer,
-                           status_labels=STATUS_LABELS, can_restore=can_edit_article(article))
-
-    @expose("/revisions/<int:article_id>/restore/<int:number>", methods=["POST"])
-    def restore(self, article_id, number):
-        article = self.get_one(article_id)
-        if not can_edit_article(article):
-            abort(403)
-        revision = Revision.get_or_none((Revision.article == article) & (Revision.number == number)) \
-            or abort(404)
-        restore_revision(article, revision, current_user)
-        flash(f"Đã khôi phục nội dung của phiên bản {number} (lưu thành phiên bản mới).", "success")
-        return redirect(self.get_url(".revisions", article_id=article.id))
-
     # --- what the templates need ---------------------------------------------------------------
+    def can_edit_item(self, item):
+        return can_edit_article(item)
+
+    def public_url(self, item):
+        return url_for("public.article", slug=item.slug) if item.is_public else None
+
     def render(self, template, **kwargs):
-        model = kwargs.get("model")
-        if isinstance(model, Article):
-            kwargs["transitions"] = available_transitions(model, current_user)
-            kwargs["status_label"] = ("Đã lên lịch" if is_scheduled(model)
-                                      else STATUS_LABELS.get(model.status, model.status))
-            kwargs["public_url"] = (url_for("public.article", slug=model.slug)
-                                    if model.is_public else None)
         kwargs["conflict_diff"] = g.get("conflict_diff")
-        kwargs["all_transitions"] = TRANSITIONS
         kwargs["now"] = utcnow()
         kwargs["escape"] = escape
         return super().render(template, **kwargs)

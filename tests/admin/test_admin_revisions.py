@@ -42,7 +42,7 @@ def save(client, article, opened, title, body, lead=""):
 
 
 def revisions_of(article):
-    return list(Revision.select().where(Revision.article == article.id).order_by(Revision.number))
+    return list(Revision.of(article).order_by(Revision.number))
 
 
 # --- revisions -------------------------------------------------------------------------------------
@@ -58,7 +58,8 @@ def test_every_save_keeps_a_revision(client_as, category, users):
     assert [r.number for r in revisions] == [1, 2, 3]
     assert [r.title for r in revisions] == ["Hội nghị sơ kết", "Hội nghị sơ kết quý I",
                                             "Hội nghị sơ kết quý I"]
-    assert revisions[2].body == "Đoạn mở đầu đã sửa.\n\nĐoạn thứ hai." and revisions[2].lead == "Sapo mới"
+    assert revisions[2].value("body") == "Đoạn mở đầu đã sửa.\n\nĐoạn thứ hai."
+    assert revisions[2].value("lead") == "Sapo mới"
     assert {r.author_id for r in revisions} == {users["editor"].id}
     assert revisions[0].note == "Tạo mới"
     page = visible_text(text_of(editor.get(f"/admin/article/revisions/{article.id}")))
@@ -108,7 +109,7 @@ def test_restoring_an_old_revision_makes_a_new_one_and_the_public_page_shows_it(
 
     revisions = revisions_of(article)
     assert [r.number for r in revisions] == [1, 2, 3]
-    assert (revisions[2].title, revisions[2].body) == ("Kết quả đại hội", "Bản đầu: số liệu đúng.")
+    assert (revisions[2].title, revisions[2].value("body")) == ("Kết quả đại hội", "Bản đầu: số liệu đúng.")
     assert revisions[2].note == "Khôi phục từ phiên bản 1"
     stored = Article.get_by_id(article.id)
     assert (stored.title, stored.body, stored.status) == ("Kết quả đại hội", "Bản đầu: số liệu đúng.",

@@ -119,7 +119,7 @@ CASES = [
     Case("article-revisions-other", "GET", lambda w: f"/admin/article/revisions/{w.other.id}", READERS,
          shows("Lịch sử: Bài nháp của người khác"), hidden=NOT_OWNER),
     Case("article-restore-own", "POST", lambda w: f"/admin/article/revisions/{w.own.id}/restore/1", WRITERS,
-         lambda w, r: (Revision.select().where(Revision.article == w.own.id).count() == 3
+         lambda w, r: (Revision.of(article(w, "own")).count() == 3
                        and article(w, "own").body == "Nội dung bản đầu của tôi.")),
     Case("article-restore-other", "POST", lambda w: f"/admin/article/revisions/{w.other.id}/restore/1",
          EDITORS, lambda w, r: article(w, "other").body == "Nội dung của đồng nghiệp.", hidden=NOT_OWNER),

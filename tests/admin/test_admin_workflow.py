@@ -61,7 +61,7 @@ def test_each_step_by_each_role(name, actor, staff_article, client_as, users):
     client = client_as(ACTORS[actor])
     response = step(client, article, name, comment="Ghi chú của bước")
     stored = Article.get_by_id(article.id)
-    events = list(WorkflowEvent.select().where(WorkflowEvent.article == article.id))
+    events = list(WorkflowEvent.of(article))
     audits = list(AuditEntry.select().where(AuditEntry.action == "transition"))
     if actor == "other staff":  # staff see only their own articles: another's is not found
         assert response.status_code == 404

@@ -78,7 +78,7 @@ def half_written(app):
 
     with app.app_context(), connected():
         articles = set(Article.select(Article.id).tuples())
-        with_revision = set(Revision.select(Revision.article).tuples())
+        with_revision = set(Revision.select(Revision.object_id).where(Revision.kind == "article").tuples())
         audited = {(int(object_id),) for (object_id,) in AuditEntry.select(AuditEntry.object_id).where(
             (AuditEntry.object_type == "article") & (AuditEntry.action == "create")).tuples()}
         queued = set(IndexTask.select(IndexTask.doc_id).where(IndexTask.doc_type == "article").tuples())
