@@ -18,7 +18,7 @@ from .caching import cached_page
 from .db import database
 from .migrations import register
 from .models import BaseModel, bump_site_version
-from .pages import EditorialFields
+from .pages import EditorialFields, newest_publication
 from .site import add_portal_section
 from .text import fold, nfc
 from .timeutil import LOCAL_TZ, format_day
@@ -126,6 +126,7 @@ class ScheduleWeek(EditorialFields):
 
     year = IntegerField()
     number = IntegerField()
+    title = CharField(max_length=100, default="")  # "Lịch công tác tuần 49/2026", kept on save
     note = TextField(default="")  # ghi chú shown under the week's title
 
     class Meta:
@@ -141,7 +142,7 @@ class ScheduleWeek(EditorialFields):
 
     @classmethod
     def public(cls):
-        return cls.select().where(cls.status == cls.PUBLISHED)
+        return cls.select().where(cls.is_public_expr())
 
     @classmethod
     def public_of(cls, week):
@@ -149,6 +150,7 @@ class ScheduleWeek(EditorialFields):
 
     def save(self, *args, **kwargs):
         self.note = nfc(self.note or "").strip()
+        self.title = str(self)
         self.stamp()
         with database.atomic():
             result = super().save(*args, **kwargs)
@@ -234,8 +236,17 @@ def _week_page(week, template="schedule/week.html"):
                            is_current=(week == current), current=current)
 
 
+def _week_state(app):
+    """What a week's page depends on beyond the site version: which week is this week (it is
+    marked, and /lich-cong-tac shows it) and the scheduled publications whose time has come."""
+    return IsoWeek.current().label + "|" + _publications(app)
+
+
+_publications = newest_publication(ScheduleWeek)
+
+
 @bp.route("/lich-cong-tac")
-@cached_page(key_args=("tuan",), depends_on=lambda app: IsoWeek.current().label)
+@cached_page(key_args=("tuan",), depends_on=_week_state)
 def this_week():
     """This week (in Vietnam); ?tuan=2026-W50 goes to that week's own address."""
     asked = request.args.get("tuan")
@@ -248,7 +259,7 @@ def this_week():
 
 
 @bp.route("/lich-cong-tac/<label>")
-@cached_page(depends_on=lambda app: IsoWeek.current().label)  # "this week" is marked on it
+@cached_page(depends_on=_week_state)
 def week(label):
     found = IsoWeek.parse(label)
     if found is None:
@@ -259,7 +270,7 @@ def week(label):
 
 
 @bp.route("/lich-cong-tac/<label>/ban-in")
-@cached_page
+@cached_page(depends_on=_week_state)
 def printable(label):
     """The week alone, without the site's menu and sidebar, to print or save as PDF."""
     found = IsoWeek.parse(label)

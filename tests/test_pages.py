@@ -3,6 +3,7 @@ visits use), the page cache following every change, and who may do what in the b
 
 import functools
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from cms.accounts import create_user
 from cms.audit import AuditEntry
 from cms.organisation import Department
 from cms.pages import Page
+from cms.timeutil import format_datetime
 
 sys.path.insert(0, str(Path(__file__).parent / "admin"))
 from backoffice import PASSWORD, admin_token, flashes, is_login_redirect, login, text_of  # noqa: E402
@@ -148,11 +150,17 @@ def test_menu_links_to_the_section(client, db):
 
 
 # --- back office ------------------------------------------------------------------------------------
-def page_form(client, title, status="draft", **extra):
+def page_form(client, title, **extra):
     data = {"csrf_token": admin_token(client), "title": title, "slug": "", "position": "1",
-            "summary": "", "body": "Nội dung.", "shows": "", "status": status}
+            "summary": "", "body": "Nội dung.", "shows": ""}
     data.update(extra)
     return data
+
+
+def step(client, item, name, **extra):
+    """Take a workflow step from the card beside the form, as the editor's button does."""
+    return client.post(f"/admin/intro_page/transition/{item.id}",
+                       data={"csrf_token": admin_token(client), "name": name, **extra})
 
 
 @pytest.mark.parametrize("role, allowed", [("admin", True), ("editor", True), ("staff", True),
@@ -172,28 +180,45 @@ def test_anonymous_is_sent_to_login(client, db):
 def test_editor_publishes_a_page_and_readers_see_it_at_once(client_as, client, db):
     assert "Liên hệ" not in body_text(client.get("/gioi-thieu"))  # cached, before
     editor = client_as("editor")
-    response = editor.post("/admin/intro_page/new/", data=page_form(editor, "Liên hệ", status="published",
-                                                                   body="Điện thoại: 0238 3000000"))
+    response = editor.post("/admin/intro_page/new/",
+                           data=page_form(editor, "Liên hệ", body="Điện thoại: 0238 3000000"))
     assert response.status_code == 302, flashes(text_of(response))
     saved = Page.get(Page.title == "Liên hệ")
-    assert saved.slug == "lien-he" and saved.published_at is not None
+    assert saved.slug == "lien-he" and saved.status == Page.DRAFT
+    assert client.get("/gioi-thieu/lien-he").status_code == 404  # a draft
+    assert "Xuất bản" in text_of(editor.get(f"/admin/intro_page/edit/?id={saved.id}"))
+    assert step(editor, saved, "publish").status_code == 302
     assert "Liên hệ" in body_text(client.get("/gioi-thieu"))
     assert "0238 3000000" in body_text(client.get("/gioi-thieu/lien-he"))
-    entry = AuditEntry.get(AuditEntry.object_type == "page")
-    assert entry.action == "create" and entry.object_label == "Liên hệ"
+    actions = [e.action for e in AuditEntry.select().where(AuditEntry.object_type == "page")
+               .order_by(AuditEntry.id)]
+    assert actions == ["create", "transition"]
+    history = text_of(editor.get(f"/admin/intro_page/revisions/{saved.id}"))
+    assert "Liên hệ" in history and "Đã xuất bản" in history
 
 
-def test_staff_may_not_publish(client_as, db):
+def test_a_page_scheduled_for_later_appears_when_its_time_comes(client_as, client, clock, db):
+    editor = client_as("editor")
+    item = page("Lãnh đạo Ban", status=Page.DRAFT)
+    later = clock.now + timedelta(hours=2)
+    assert step(editor, item, "publish", published_at=format_datetime(later)).status_code == 302
+    assert client.get(f"/gioi-thieu/{item.slug}").status_code == 404
+    assert "Lãnh đạo Ban" not in body_text(client.get("/gioi-thieu"))  # cached now
+    clock.advance(hours=3)
+    assert client.get(f"/gioi-thieu/{item.slug}").status_code == 200
+    assert "Lãnh đạo Ban" in body_text(client.get("/gioi-thieu"))
+
+
+def test_staff_write_drafts_but_may_not_publish(client_as, db):
     staff = client_as("staff")
-    page_html = text_of(staff.get("/admin/intro_page/new/"))
-    assert 'value="published"' not in page_html
-    response = staff.post("/admin/intro_page/new/",
-                          data=page_form(staff, "Trang tự đăng", status="published"))
-    assert not Page.select().where(Page.title == "Trang tự đăng").exists()
-    assert response.status_code == 200
     response = staff.post("/admin/intro_page/new/", data=page_form(staff, "Bản nháp của tôi"))
     assert response.status_code == 302
-    assert Page.get(Page.title == "Bản nháp của tôi").status == Page.DRAFT
+    mine = Page.get(Page.title == "Bản nháp của tôi")
+    assert mine.status == Page.DRAFT
+    assert step(staff, mine, "publish").status_code == 403
+    assert Page.get_by_id(mine.id).status == Page.DRAFT
+    assert step(staff, mine, "submit").status_code == 302
+    assert Page.get_by_id(mine.id).status == Page.PENDING
 
 
 def test_staff_see_only_their_own_pages(client_as, users, db):
@@ -204,9 +229,9 @@ def test_staff_see_only_their_own_pages(client_as, users, db):
     assert "Trang của tôi" in listing and "Trang của người khác" not in listing
     assert staff.get(f"/admin/intro_page/edit/?id={theirs.id}").status_code == 404
     assert staff.get(f"/admin/intro_page/edit/?id={mine.id}").status_code == 200
-    mine.status = Page.PUBLISHED
+    mine.status = Page.PENDING
     mine.save()
-    assert staff.get(f"/admin/intro_page/edit/?id={mine.id}").status_code == 403  # published: editors'
+    assert staff.get(f"/admin/intro_page/edit/?id={mine.id}").status_code == 403  # sent: editors' now
 
 
 def test_a_slug_in_use_is_refused_in_vietnamese(client_as, db):

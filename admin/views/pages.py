@@ -1,11 +1,9 @@
-"""Giới thiệu pages in the back office, and what every view of an editorial kind shares here
-(Page, ScheduleWeek): who sees which record, who may publish, the status as the form sets it.
-
-Until the generalized workflow (admin.editorial) covers these kinds, the status is a field of
-the form: staff write drafts and send them for review; editors and admins publish and archive.
+"""Giới thiệu pages in the back office, and what the views of the portal's editorial kinds share
+here (Page, ScheduleWeek): the workflow of admin.editorial (steps, revisions, audit) through
+EditorialViewMixin, staff seeing and editing only their own drafts.
 """
 
-from flask import abort
+from flask import abort, url_for
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,14 +13,17 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cms.models import Article, unique_slug
 from cms.pages import Page
-from cms.roles import ADMIN, EDITOR, STAFF, can, role_of
+from cms.roles import STAFF, role_of
 from cms.text import slugify
 from cms.timeutil import format_datetime
 
+from ..editorial import ContentKind, register_kind, status_label
 from .base import SecureModelView
+from .editorial_view import EditorialViewMixin
 
-STATUS_LABELS = dict(Article.STATUSES)
-STAFF_STATUSES = (Article.DRAFT, Article.PENDING)  # what staff may leave their own record in
+PAGE_KIND = register_kind(ContentKind("page", "trang giới thiệu", Page, ("title", "summary", "body")))
+EDIT_TEMPLATE = "pages/admin_edit.html"  # the form with the workflow card beside it
+DETAILS_TEMPLATE = "pages/admin_details.html"
 
 
 def choices(pairs):
@@ -30,20 +31,20 @@ def choices(pairs):
 
 
 def status_cell(view, context, model, name):
-    return Markup('<span class="badge status-{}">{}</span>').format(
-        model.status, STATUS_LABELS.get(model.status, model.status))
+    return Markup('<span class="badge status-{}">{}</span>').format(model.status, status_label(model))
 
 
-class EditorialKindView(SecureModelView):
-    """A content kind with the articles' statuses: staff see and edit their own drafts only;
-    publishing, archiving and taking a record down need the area's "publish" operation."""
+class EditorialKindView(EditorialViewMixin, SecureModelView):
+    """A portal kind under the editorial workflow: the status changes only by its steps (the card
+    beside the form); staff see their own items and edit them while they are drafts."""
 
+    edit_template = create_template = EDIT_TEMPLATE
+    details_template = DETAILS_TEMPLATE
     column_formatters = {
         "status": status_cell,
         "updated_at": lambda v, c, m, n: format_datetime(m.updated_at),
         "published_at": lambda v, c, m, n: format_datetime(m.published_at),
     }
-    form_overrides = {"status": SelectField}
 
     def get_query(self):
         query = super().get_query()
@@ -51,44 +52,23 @@ class EditorialKindView(SecureModelView):
             return query.where(self.model.owner == current_user.id)
         return query
 
-    def may_edit(self, model):
-        if role_of() in (ADMIN, EDITOR):
-            return True
-        return model.owner_id == current_user.id and model.status in STAFF_STATUSES
-
     def edit_form(self, obj=None):
-        if obj is not None and not self.may_edit(obj):
+        if obj is not None and not self.can_edit_item(obj):
             abort(403)
         return super().edit_form(obj)
 
-    def prepare_form(self, form, obj=None):
-        form.status.choices = choices(
-            pair for pair in Article.STATUSES if can(self.area, "publish") or pair[0] in STAFF_STATUSES)
-        if obj is None and not form.status.data:
-            form.status.data = Article.DRAFT
-        return form
-
     def on_model_change(self, form, model, is_created):
-        if not is_created and not self.may_edit(model):
-            abort(403)
-        if model.status not in STATUS_LABELS:
-            raise ValidationError("Trạng thái không hợp lệ.")
-        if model.status not in STAFF_STATUSES and not can(self.area, "publish"):
-            raise ValidationError("Chỉ biên tập viên hoặc quản trị mới được xuất bản hay lưu trữ.")
         if is_created:
             model.owner = current_user.id
+            model.status = Article.DRAFT
+        elif not self.can_edit_item(model):
+            abort(403)
         else:
             model.version = (model.version or 1) + 1
-
-    def delete_model(self, model):
-        if not can(self.area, "delete"):
-            abort(403)
-        return super().delete_model(model)
 
 
 class PageView(EditorialKindView):
     area = "page"
-    audit_type = "page"
     column_list = ["title", "slug", "position", "status", "updated_at"]
     column_labels = {"title": "Tiêu đề", "slug": "Đường dẫn", "position": "Thứ tự",
                      "status": "Trạng thái", "updated_at": "Cập nhật", "summary": "Tóm tắt",
@@ -100,9 +80,8 @@ class PageView(EditorialKindView):
     column_filters = [FilterEqual(Page.status, "Trạng thái", options=Article.STATUSES)]
     column_details_list = ["title", "slug", "position", "status", "summary", "shows", "published_at",
                            "updated_at"]
-    form_columns = ["title", "slug", "position", "summary", "body", "shows", "status"]
-    form_overrides = {**EditorialKindView.form_overrides, "body": TextAreaField,
-                      "summary": TextAreaField, "shows": SelectField}
+    form_columns = ["title", "slug", "position", "summary", "body", "shows"]
+    form_overrides = {"body": TextAreaField, "summary": TextAreaField, "shows": SelectField}
     form_args = {
         "title": {"label": "Tiêu đề", "validators": [DataRequired(), Length(max=300)]},
         "slug": {"label": "Đường dẫn (để trống để tạo tự động)", "validators": [Optional(), Length(max=100)]},
@@ -110,9 +89,13 @@ class PageView(EditorialKindView):
         "summary": {"label": "Tóm tắt (hiện ở trang Giới thiệu)"},
         "body": {"label": "Nội dung (Markdown)"},
         "shows": {"label": "Hiện thêm dưới nội dung", "choices": choices(Page.SHOWS)},
-        "status": {"label": "Trạng thái", "choices": choices(Article.STATUSES)},
     }
     form_widget_args = {"slug": {"required": False}, "body": {"rows": 18}, "summary": {"rows": 2}}
+
+    def public_url(self, item):
+        if item.status == Page.PUBLISHED:
+            return url_for("pages.page", slug=item.slug)
+        return None
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

@@ -4,6 +4,7 @@ The week is chosen by any of its days; each item's day must fall in it and its t
 a part of the day or a clock time (cms.schedule.parse_time_of_day), or nothing is saved.
 """
 
+from flask import url_for
 from flask_admin.contrib.peewee.filters import FilterEqual
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -11,9 +12,11 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from cms.models import Article
 from cms.schedule import IsoWeek, ScheduleItem, ScheduleWeek, day_label, parse_time_of_day
 
-from .pages import EditorialKindView, choices
+from ..editorial import ContentKind, register_kind
+from .pages import EditorialKindView
 from .visit_base import DateTextField
 
+SCHEDULE_KIND = register_kind(ContentKind("schedule", "lịch công tác tuần", ScheduleWeek, ("title", "note")))
 ITEM_LABELS = {"day": "Ngày (dd/mm/yyyy)", "time_text": "Thời gian (Sáng, Chiều hoặc 08:00)",
                "content": "Nội dung", "chair": "Chủ trì", "attendees": "Thành phần",
                "place": "Địa điểm", "internal": "Nội bộ (chỉ hiện trong trang quản trị)"}
@@ -21,7 +24,6 @@ ITEM_LABELS = {"day": "Ngày (dd/mm/yyyy)", "time_text": "Thời gian (Sáng, Ch
 
 class ScheduleWeekView(EditorialKindView):
     area = "schedule"
-    audit_type = "schedule_week"
     column_list = ["number", "year", "status", "updated_at"]
     column_labels = {"number": "Tuần", "year": "Năm", "status": "Trạng thái", "updated_at": "Cập nhật",
                      "note": "Ghi chú", "published_at": "Ngày đăng", "created_at": "Ngày tạo"}
@@ -29,15 +31,13 @@ class ScheduleWeekView(EditorialKindView):
                          "number": lambda v, c, m, n: m.iso.title}
     column_default_sort = [(ScheduleWeek.year, True), (ScheduleWeek.number, True)]
     column_sortable_list = ["year", "number", "status", "updated_at"]
-    column_filters = [FilterEqual(ScheduleWeek.status, "Trạng thái", options=Article.STATUSES),
-                      FilterEqual(ScheduleWeek.year, "Năm")]
+    column_filters = [FilterEqual(ScheduleWeek.status, "Trạng thái", options=Article.STATUSES)]
     column_details_list = ["number", "year", "status", "note", "published_at", "updated_at"]
-    form_columns = ["week_day", "note", "status"]
+    form_columns = ["week_day", "note"]
     form_extra_fields = {"week_day": DateTextField("Một ngày bất kỳ trong tuần (dd/mm/yyyy)",
                                                    validators=[DataRequired()])}
-    form_overrides = {**EditorialKindView.form_overrides, "note": TextAreaField}
-    form_args = {"note": {"label": "Ghi chú của tuần"},
-                 "status": {"label": "Trạng thái", "choices": choices(Article.STATUSES)}}
+    form_overrides = {"note": TextAreaField}
+    form_args = {"note": {"label": "Ghi chú của tuần"}}
     form_widget_args = {"note": {"rows": 2}}
     inline_models = [(ScheduleItem, {
         "form_columns": ["id", "day", "time_text", "content", "chair", "attendees", "place", "internal"],
@@ -54,6 +54,11 @@ class ScheduleWeekView(EditorialKindView):
         },
         "form_label": "Lịch trong tuần",
     })]
+
+    def public_url(self, item):
+        if item.status == ScheduleWeek.PUBLISHED:
+            return url_for("schedule.week", label=item.iso.label)
+        return None
 
     def prepare_form(self, form, obj=None):
         form = super().prepare_form(form, obj)
