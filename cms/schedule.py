@@ -9,7 +9,7 @@ from week to week; a week with nothing public says so.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
@@ -36,8 +36,9 @@ def day_label(day):
     return f"{WEEKDAY_NAMES[day.weekday()]}, {format_day(day)}"
 
 
-def today_in_vietnam():
-    return datetime.now(LOCAL_TZ).date()
+def today_in_vietnam(now=None):
+    """The calendar day in Vietnam at `now` (an aware datetime; the present by default)."""
+    return (now or datetime.now(UTC)).astimezone(LOCAL_TZ).date()
 
 
 @dataclass(frozen=True, order=True)

@@ -6,8 +6,8 @@ a part of the day or a clock time (cms.schedule.parse_time_of_day), or nothing i
 
 from flask import url_for
 from flask_admin.contrib.peewee.filters import FilterEqual
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from cms.models import Article
 from cms.schedule import IsoWeek, ScheduleItem, ScheduleWeek, day_label, parse_time_of_day
@@ -17,6 +17,8 @@ from .pages import EditorialKindView
 from .visit_base import DateTextField
 
 SCHEDULE_KIND = register_kind(ContentKind("schedule", "lịch công tác tuần", ScheduleWeek, ("title", "note")))
+REQUIRED = "Không được để trống."
+TOO_LONG = "Quá dài: tối đa %(max)d ký tự."
 ITEM_LABELS = {"day": "Ngày (dd/mm/yyyy)", "time_text": "Thời gian (Sáng, Chiều hoặc 08:00)",
                "content": "Nội dung", "chair": "Chủ trì", "attendees": "Thành phần",
                "place": "Địa điểm", "internal": "Nội bộ (chỉ hiện trong trang quản trị)"}
@@ -34,23 +36,26 @@ class ScheduleWeekView(EditorialKindView):
     column_filters = [FilterEqual(ScheduleWeek.status, "Trạng thái", options=Article.STATUSES)]
     column_details_list = ["number", "year", "status", "note", "published_at", "updated_at"]
     form_columns = ["week_day", "note"]
+    # InputRequired, not DataRequired: that one would hide "Ngày không hợp lệ" behind "required"
     form_extra_fields = {"week_day": DateTextField("Một ngày bất kỳ trong tuần (dd/mm/yyyy)",
-                                                   validators=[DataRequired()])}
+                                                   validators=[InputRequired(REQUIRED)])}
     form_overrides = {"note": TextAreaField}
     form_args = {"note": {"label": "Ghi chú của tuần"}}
     form_widget_args = {"note": {"rows": 2}}
+    # Every item field is declared here, in the order shown: the inline form's fields are built
+    # without the view's form class (nor its Vietnamese messages), so each says its own message.
     inline_models = [(ScheduleItem, {
-        "form_columns": ["id", "day", "time_text", "content", "chair", "attendees", "place", "internal"],
-        "form_overrides": {"day": DateTextField, "time_text": StringField, "content": TextAreaField,
-                           "attendees": TextAreaField},
-        "form_args": {
-            "day": {"label": ITEM_LABELS["day"], "validators": [DataRequired()]},
-            "time_text": {"label": ITEM_LABELS["time_text"], "validators": [DataRequired(), Length(max=30)]},
-            "content": {"label": ITEM_LABELS["content"], "validators": [DataRequired()]},
-            "chair": {"label": ITEM_LABELS["chair"], "validators": [Length(max=300)]},
-            "attendees": {"label": ITEM_LABELS["attendees"]},
-            "place": {"label": ITEM_LABELS["place"], "validators": [Length(max=300)]},
-            "internal": {"label": ITEM_LABELS["internal"]},
+        "form_columns": ["id"],  # hidden: which stored item a row is (empty for a new one)
+        "form_args": {"id": {"validators": [Optional()]}},
+        "form_extra_fields": {
+            "day": DateTextField(ITEM_LABELS["day"], validators=[InputRequired(REQUIRED)]),
+            "time_text": StringField(ITEM_LABELS["time_text"],
+                                     validators=[DataRequired(REQUIRED), Length(max=30, message=TOO_LONG)]),
+            "content": TextAreaField(ITEM_LABELS["content"], validators=[DataRequired(REQUIRED)]),
+            "chair": StringField(ITEM_LABELS["chair"], validators=[Length(max=300, message=TOO_LONG)]),
+            "attendees": TextAreaField(ITEM_LABELS["attendees"]),
+            "place": StringField(ITEM_LABELS["place"], validators=[Length(max=300, message=TOO_LONG)]),
+            "internal": BooleanField(ITEM_LABELS["internal"]),
         },
         "form_label": "Lịch trong tuần",
     })]
