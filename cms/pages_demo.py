@@ -58,18 +58,18 @@ công theo dõi địa bàn), nên luôn thống nhất với cách tổ chức 
 """ + DEMO_NOTE
 
 LEADERSHIP = """\
-### Đồng chí Trần Quốc Bình
+## Đồng chí Trần Quốc Bình
 Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tổ chức Tỉnh ủy. Phụ trách chung; trực tiếp phụ trách
 công tác cán bộ.
 
-### Đồng chí Nguyễn Thị Mai Hương
+## Đồng chí Nguyễn Thị Mai Hương
 Phó Trưởng ban Thường trực. Phụ trách công tác tổ chức bộ máy, Văn phòng Ban và công tác thi đua,
 khen thưởng của cơ quan.
 
-### Đồng chí Lê Văn Cường
+## Đồng chí Lê Văn Cường
 Phó Trưởng ban. Phụ trách công tác tổ chức cơ sở đảng, đảng viên và bảo vệ chính trị nội bộ.
 
-### Đồng chí Hồ Sỹ Phong
+## Đồng chí Hồ Sỹ Phong
 Phó Trưởng ban. Phụ trách công tác cán bộ khối Nhà nước và doanh nghiệp.
 
 Lịch làm việc hằng tuần của Lãnh đạo Ban được đăng tại mục [Lịch công tác](/lich-cong-tac).

@@ -41,10 +41,16 @@ class EditorialKindView(EditorialViewMixin, SecureModelView):
     edit_template = create_template = EDIT_TEMPLATE
     details_template = DETAILS_TEMPLATE
     column_formatters = {
+        "title": lambda view, c, model, n: view.item_link(model, model.title),
         "status": status_cell,
         "updated_at": lambda v, c, m, n: format_datetime(m.updated_at),
         "published_at": lambda v, c, m, n: format_datetime(m.published_at),
     }
+
+    def item_link(self, item, text):
+        """A list cell opening the item: its form if the user may edit it, else its details."""
+        target = ".edit_view" if self.can_edit_item(item) else ".details_view"
+        return Markup('<a href="{}">{}</a>').format(url_for(target, id=item.id), text)
 
     def get_query(self):
         query = super().get_query()

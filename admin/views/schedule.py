@@ -30,7 +30,7 @@ class ScheduleWeekView(EditorialKindView):
     column_labels = {"number": "Tuần", "year": "Năm", "status": "Trạng thái", "updated_at": "Cập nhật",
                      "note": "Ghi chú", "published_at": "Ngày đăng", "created_at": "Ngày tạo"}
     column_formatters = {**EditorialKindView.column_formatters,
-                         "number": lambda v, c, m, n: m.iso.title}
+                         "number": lambda view, c, model, n: view.item_link(model, model.iso.title)}
     column_default_sort = [(ScheduleWeek.year, True), (ScheduleWeek.number, True)]
     column_sortable_list = ["year", "number", "status", "updated_at"]
     column_filters = [FilterEqual(ScheduleWeek.status, "Trạng thái", options=Article.STATUSES)]
