@@ -36,6 +36,7 @@ class ScheduleWeekView(EditorialKindView):
     column_filters = [FilterEqual(ScheduleWeek.status, "Trạng thái", options=Article.STATUSES)]
     column_details_list = ["number", "year", "status", "note", "published_at", "updated_at"]
     form_columns = ["week_day", "note"]
+    form_create_rules = form_edit_rules = ["week_day", "note", "items"]  # the week first
     # InputRequired, not DataRequired: that one would hide "Ngày không hợp lệ" behind "required"
     form_extra_fields = {"week_day": DateTextField("Một ngày bất kỳ trong tuần (dd/mm/yyyy)",
                                                    validators=[InputRequired(REQUIRED)])}
