@@ -138,8 +138,11 @@ def page(slug):
 
 
 def sitemap_urls():
-    """(address, last change) of the section and every public page, for sitemap.xml."""
+    """(address, last change) of the section and every public page, for sitemap.xml (nothing
+    while the section has no public page)."""
     rows = list(Page.public().select(Page.slug, Page.updated_at).tuples())
+    if not rows:
+        return []
     newest = max((updated for _, updated in rows), default=None)
     return [(url_for("pages.index", _external=True), newest)] + [
         (url_for("pages.page", slug=slug, _external=True), updated) for slug, updated in rows]

@@ -281,11 +281,14 @@ def printable(label):
 
 
 def sitemap_urls():
-    """(address, last change) of the section and the latest published weeks, for sitemap.xml."""
+    """(address, last change) of the section and the latest published weeks, for sitemap.xml
+    (nothing while no week is published)."""
     rows = list(ScheduleWeek.public().select(ScheduleWeek.year, ScheduleWeek.number,
                                              ScheduleWeek.updated_at)
                 .order_by(ScheduleWeek.year.desc(), ScheduleWeek.number.desc())
                 .limit(SITEMAP_WEEKS).tuples())
+    if not rows:
+        return []
     return [(url_for("schedule.this_week", _external=True), None)] + [
         (url_for("schedule.week", label=IsoWeek(year, number).label, _external=True), updated)
         for year, number, updated in rows]
