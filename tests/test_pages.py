@@ -249,3 +249,17 @@ def test_staff_may_not_delete(client_as, users, db):
     response = staff.post("/admin/intro_page/delete/", data={"id": mine.id, "csrf_token": admin_token(staff)})
     assert response.status_code == 403
     assert Page.get_or_none(Page.id == mine.id) is not None
+
+
+def test_a_leader_types_a_department_head_in_the_back_office(client_as, client, db):
+    """Heads of departments are typed on the department (the officials of the field records are
+    not public), and the organisation page shows them at once."""
+    department = Department.create(code="VP", name="Văn phòng Ban", position=1)
+    item = page("Cơ cấu tổ chức", shows=Page.SHOWS_DEPARTMENTS)
+    assert "Chánh Văn phòng" not in body_text(client.get(f"/gioi-thieu/{item.slug}"))
+    leader = client_as("leader")
+    response = leader.post(f"/admin/visit_department/edit/?id={department.id}", data={
+        "csrf_token": admin_token(leader), "code": "VP", "name": "Văn phòng Ban", "position": "1",
+        "active": "y", "head_name": "Nguyễn Văn Thắng", "head_title": "Chánh Văn phòng"})
+    assert response.status_code == 302, flashes(text_of(response))
+    assert "Chánh Văn phòng: Nguyễn Văn Thắng" in body_text(client.get(f"/gioi-thieu/{item.slug}"))
