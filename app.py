@@ -4,7 +4,21 @@ from flask import Flask
 
 import admin
 import search_index
-from cms import assets, caching, cli, db, feeds, pages, public, schedule, search_views, security_headers, site
+from cms import (
+    albums_views,
+    assets,
+    caching,
+    cli,
+    db,
+    feeds,
+    pages,
+    public,
+    schedule,
+    search_views,
+    security_headers,
+    site,
+    site_settings,
+)
 from cms.backup import init_app as init_backup_commands
 from cms.config import load_settings
 from cms.search_documents import ArticleSource
@@ -21,11 +35,13 @@ def create_app(config=None):
     caching.init_app(app)
     assets.init_app(app)
     site.init_app(app)
+    site_settings.init_app(app)  # footer facts, links, date line, view-count setting
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search_views.bp)
     pages.init_app(app)  # Giới thiệu
     schedule.init_app(app)  # Lịch công tác
+    albums_views.init_app(app)
     search_index.init_app(app, sources=[ArticleSource(), *visit_search_sources()])  # visits: internal only
     public.register_error_pages(app)
     cli.init_app(app)

@@ -14,19 +14,24 @@ TEMPLATE_BASE = "admin/board_base.html"
 def init_app(app):
     import visits
     from cms.accounts import User
+    from cms.albums import Album
     from cms.audit import AuditEntry
+    from cms.cli import add_demo_loader
     from cms.models import Article, Category, Tag
     from cms.pages import Page
     from cms.schedule import ScheduleWeek
+    from cms.site_settings import SiteLink, SiteSettings
 
     from . import auth, cli, guard
     from .i18n import install_admin_fixes
     from .media import Media
+    from .views.albums import AlbumView, load_demo_albums
     from .views.articles import ArticleView
     from .views.dashboard import DashboardView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
     from .views.pages import PageView
     from .views.schedule import ScheduleWeekView
+    from .views.site_settings import SiteLinkView, SiteSettingsView
     from .views.staff_search import StaffSearchView
     from .views.visit_menu import register_visit_views
 
@@ -48,8 +53,14 @@ def init_app(app):
     admin.add_view(MediaView(Media, name="Thư viện ảnh", endpoint="media"))
     admin.add_view(PageView(Page, name="Giới thiệu", endpoint="intro_page"))
     admin.add_view(ScheduleWeekView(ScheduleWeek, name="Lịch công tác", endpoint="schedule_week"))
+    admin.add_view(AlbumView(Album, name="Album ảnh", endpoint="album"))
+    add_demo_loader(app, load_demo_albums)
     admin.add_view(UserView(User, name="Tài khoản", endpoint="user", category="Hệ thống"))
     admin.add_view(AuditView(AuditEntry, name="Nhật ký hệ thống", endpoint="audit", category="Hệ thống"))
+    admin.add_view(SiteSettingsView(SiteSettings, name="Thông tin trang", endpoint="site_settings",
+                                    category="Cổng thông tin"))
+    admin.add_view(SiteLinkView(SiteLink, name="Liên kết website", endpoint="site_link",
+                                category="Cổng thông tin"))
     register_visit_views(admin)  # field visits (visits/): confidential, back office only
     admin.add_view(StaffSearchView(name="Tìm kiếm nội bộ", endpoint="staff_search", url="/admin/tim-kiem"))
     visits.init_app(app)

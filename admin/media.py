@@ -1,4 +1,5 @@
-"""Image uploads: checked by content (not by name), stored with generated names, resized by Pillow.
+"""Image uploads, checked by content (not by name), stored with generated names, resized by Pillow.
+The Media model itself and its rendition names are the core's (cms.media), shown by public pages.
 
 Only JPEG, PNG and WebP are accepted; SVG (which can carry scripts) and everything else is refused
 with a message saying why. Each upload gets two renditions: a thumbnail and an article-width copy.
@@ -6,54 +7,20 @@ with a message saying why. Each upload gets two renditions: a thumbnail and an a
 
 import io
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 from PIL import Image
 
-from cms.accounts import User
 from cms.config import new_upload_path, uploads_dir
 from cms.db import storage_failure
 from cms.file_checks import FileRefused, check_size, clean_file_name, image_format, looks_like_markup
-from cms.migrations import register
-from cms.models import BaseModel
+from cms.media import RENDITIONS, Media  # noqa: F401  (the model moved to the core; kept importable here)
 from cms.text import nfc
-from cms.timeutil import utcnow
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # larger images are refused (decompression bombs)
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
-RENDITIONS = {"thumb": 400, "article": 960}
 
 
 UploadError = FileRefused  # an upload refused, with a message for the user in Vietnamese
-
-
-class Media(BaseModel):
-    file_name = CharField(max_length=200, unique=True)  # generated, relative to uploads/
-    original_name = CharField(max_length=255, default="")
-    title = CharField(max_length=300, default="")
-    content_type = CharField(max_length=50)
-    width = IntegerField()
-    height = IntegerField()
-    size_bytes = IntegerField()
-    uploaded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
-    created_at = DateTimeField(default=utcnow)
-
-    class Meta:
-        table_name = "media"
-
-    def __str__(self):
-        return self.title or self.original_name or self.file_name
-
-    def url(self, rendition=None):
-        name = self.file_name
-        if rendition:
-            stem, ext = name.rsplit(".", 1)
-            name = f"{stem}-{rendition}.{ext}"
-        return f"/media/{name}"
-
-    @property
-    def markdown(self):
-        return f"![{self.title or 'Ảnh'}]({self.url('article')})"
 
 
 def _open_checked(data):
@@ -110,5 +77,3 @@ def delete_files(app, media):
     for rendition in RENDITIONS:
         base.with_name(f"{base.stem}-{rendition}{base.suffix}").unlink(missing_ok=True)
 
-
-register("0130_media", lambda db: db.create_tables([Media], safe=True))

@@ -44,6 +44,9 @@ ENDPOINT_RULES = {
     "schedule_week.transition": ("schedule", "edit"),  # Lịch công tác weeks, likewise
     "schedule_week.revisions": ("schedule", "read"),
     "schedule_week.restore": ("schedule", "edit"),
+    "album.transition": ("album", "edit"),  # which step a role may take: admin.editorial
+    "album.revisions": ("album", "read"),
+    "album.restore": ("album", "edit"),
     "staff_search.index": ("staff_search", "read"),
     "visit.transition": ("visit", "edit"),  # approve/return: visits.workflow checks the reviewer
     "visit.change_plan": ("visit", "edit"),

@@ -648,8 +648,15 @@ def main(argv=None):
                         help="runs every query gets even past --class-budget (default 2)")
     parser.add_argument("--class-budget", type=float, default=240.0,
                         help="seconds per query class after which only --min-runs are done (default 240)")
-    parser.add_argument("--only", choices=["relevance", "scale"], help="run one part only")
+    parser.add_argument("--only", choices=["relevance", "scale", "cold"], help="run one part only "
+                        "(cold: queries never asked before, through /api/search, against FTS5 and Tantivy; "
+                        "see bench/search_cold.py)")
+    parser.add_argument("--corpus", choices=search_corpus.CORPUS_KINDS, default="demo-mix",
+                        help="demo-mix: bodies mixing the demo articles' sentences; news: every sentence "
+                             "written anew with the word frequencies of news (see search_corpus.py)")
+    parser.add_argument("--cold-per-class", type=int, default=30, help="cold queries per class (default 30)")
     args = parser.parse_args(argv)
+    search_corpus.corpus_kind = args.corpus
     if args.quick:
         args.docs = QUICK_DOCS
     args.min_runs = max(1, min(args.min_runs, args.runs))
@@ -665,6 +672,18 @@ def main(argv=None):
                "whoosh": ".".join(map(str, whoosh.__version__)), "sqlite": sqlite3.sqlite_version,
                "targets": {"p95_ms": TARGET_P95_MS, "rebuild_s": TARGET_REBUILD_S,
                            "update_s": TARGET_UPDATE_S}}
+    if args.only == "cold":
+        from bench import search_cold
+
+        log(f"Cold queries: {args.docs:,} articles ...")
+        with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
+            data_dir = Path(args.data_dir).resolve() if args.data_dir else Path(tmp)
+            results["cold"] = search_cold.run(args, data_dir, log, make_app)
+        if args.json_file:
+            args.json_file.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str),
+                                      encoding="utf-8")
+        search_cold.print_cold(results["cold"])
+        return 0
     if args.only != "scale":
         log("Relevance over the demo articles ...")
         results["relevance"] = relevance(log)

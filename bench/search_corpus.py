@@ -202,6 +202,62 @@ class _Names:
             day=rng.randint(1, 28))
 
 
+# --- the "news" corpus: word frequencies of real news, no sentence repeated --------------------
+
+# Sentences of the default corpus are partly the demo articles' own, so at 10,000 articles each demo
+# sentence stands in hundreds of documents: every phrase of it is "common", which real news never
+# is. The news corpus writes every sentence anew: syllables follow a Zipf-Mandelbrot curve
+# (frequency of rank r proportional to 1 / (r + ZIPF_Q) ** ZIPF_S, the shape fitted to word counts of
+# news text in many languages; the demo articles rank the common syllables, the made-up inventory
+# extends the tail), and each word follows the one before it as in the demo articles with
+# probability BIGRAM_SHARE ("cán" -> "bộ"), which gives collocations their real weight.
+ZIPF_S, ZIPF_Q = 1.0, 2.7  # estimates: the classic fit of news text, not measured on Vietnamese here
+BIGRAM_SHARE = 0.55
+SENTENCE_WORDS = (10, 28)
+
+
+class _NewsSentences:
+    def __init__(self, rng, demo_texts):
+        self.rng = rng
+        counts, followers, starts = Counter(), {}, Counter()
+        for text in demo_texts:
+            for sentence in _sentences(_plain(text)):
+                tokens = [t.lower() for t in words(sentence) if not t.isdigit()]
+                if len(tokens) < 3:
+                    continue
+                starts[tokens[0]] += 1
+                counts.update(tokens)
+                for first, second in zip(tokens, tokens[1:], strict=False):
+                    followers.setdefault(first, Counter())[second] += 1
+        ranked = [w for w, _ in counts.most_common()]
+        known = set(ranked)
+        ranked += [s for s in syllable_inventory(rng) if s not in known]
+        self.vocabulary = ranked
+        self.cumulative = generate._weighted_cumulative(
+            [1 / (rank + 1 + ZIPF_Q) ** ZIPF_S for rank in range(len(ranked))])
+        self.followers = {w: (list(c), generate._weighted_cumulative(list(c.values())))
+                          for w, c in followers.items()}
+        self.starts = (list(starts), generate._weighted_cumulative(list(starts.values())))
+
+    def sentence(self):
+        rng = self.rng
+        length = rng.randint(*SENTENCE_WORDS)
+        chosen = rng.choices(self.starts[0], cum_weights=self.starts[1], k=1)
+        while len(chosen) < length:
+            following = self.followers.get(chosen[-1])
+            if following and rng.random() < BIGRAM_SHARE:
+                chosen += rng.choices(following[0], cum_weights=following[1], k=1)
+            else:
+                chosen += rng.choices(self.vocabulary, cum_weights=self.cumulative, k=1)
+        if len(chosen) > 8 and rng.random() < 0.4:
+            chosen[rng.randrange(3, len(chosen) - 3)] += ","  # a clause break: n-grams stop there
+        return generate._cap(" ".join(chosen)) + "."
+
+
+CORPUS_KINDS = ("demo-mix", "news")
+corpus_kind = "demo-mix"  # set by bench/search.py --corpus before anything is built
+
+
 class _Pool(generate._BlockPool):
     """generate.py's block pool (markdown, its HTML, its folded text) plus each block's word count."""
 
@@ -221,9 +277,12 @@ def _pools(writer, n_articles):
     demo_sentences = demo["sentences"]
     with_comma = [s for s in demo_sentences if ", " in s[:-1]]
     names = _Names(rng)
+    news = _NewsSentences(rng, demo["texts"]) if corpus_kind == "news" else None
 
     def sentence():
         r = rng.random()
+        if news is not None:
+            return names.sentence() if r < SHARE_NAMES else news.sentence()
         if r < SHARE_DEMO:
             return rng.choice(demo_sentences)
         if r < SHARE_DEMO + SHARE_RECOMBINED and len(with_comma) > 1:
@@ -298,7 +357,8 @@ def cache_key(n_articles, seed):
     inputs = list(generate.CACHE_INPUTS) + [Path(__file__).resolve()] + sorted(DEMO_DIR.glob("*.md"))
     for path in inputs:
         digest.update(path.read_bytes())
-    return f"search-{n_articles}-seed{seed}-{digest.hexdigest()[:10]}"
+    kind = "" if corpus_kind == "demo-mix" else f"{corpus_kind}-"
+    return f"search-{kind}{n_articles}-seed{seed}-{digest.hexdigest()[:10]}"
 
 
 def build_corpus(data_dir, n_articles, seed, progress=None):
@@ -325,7 +385,7 @@ def cached_corpus(n_articles, seed, progress=None, cache_dir=None):
             conn.execute("PRAGMA journal_mode=DELETE")
         conn.close()
         os.replace(built, path)
-        for stale in cache_dir.glob(f"search-{n_articles}-seed{seed}-*.sqlite3"):
+        for stale in cache_dir.glob(f"{cache_key(n_articles, seed).rsplit('-', 1)[0]}-*.sqlite3"):
             if stale != path:
                 stale.unlink(missing_ok=True)
     finally:

@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, abort, current_app, url_for
 
 from . import pages, schedule
+from .albums_views import sitemap_entries as album_sitemap_entries
 from .caching import cached_page
 from .models import Article
 from .site import category_tree
@@ -88,6 +89,8 @@ def sitemap():
     for section in (pages, schedule):  # the portal's sections: each lists its own addresses
         for loc, lastmod in section.sitemap_urls():
             add(loc, lastmod)
+    for loc, lastmod in album_sitemap_entries():
+        add(loc, lastmod)
     return _xml_response(urlset)
 
 

@@ -5,6 +5,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
+from .dateline import local_today
 from .disk_store import DiskStore
 
 MEMORY_BYTES = 8 * 1024 * 1024  # per process: compressed bodies of the hottest pages
@@ -82,5 +83,7 @@ def page_identity(app, request_, key_args, depends_on, validator, host_url=None,
 
 
 def entity_tag(key, validator):
+    """The tag a page is valid under: its key, the site's state and the local day (every page's
+    banner shows the date, cms.dateline: yesterday's entry is a miss after midnight)."""
     version, _, newest = validator
-    return hashlib.sha1(f"{key}|{version}|{newest}".encode()).hexdigest()[:24]
+    return hashlib.sha1(f"{key}|{version}|{newest}|{local_today()}".encode()).hexdigest()[:24]

@@ -80,11 +80,12 @@ def article(slug):
         return redirect(url_for("public.article", slug=moved.slug), code=301)
     g.article_viewed = item.id  # counted by caching.view_counter, cached or not
     tree = category_tree()
+    same_category = _same_category(item, current_app.config["CMS_SAME_CATEGORY_COUNT"])
     return render_template(
         "article.html", article=item, tags=item.tag_list(),
         trail=tree.ancestors(tree.by_id[item.category_id]),
-        same_category=_same_category(item, current_app.config["CMS_SAME_CATEGORY_COUNT"]),
-        related=_related(item))
+        same_category=same_category,
+        related=_related(item, exclude=[other.id for other in same_category]))
 
 
 def _same_category(article, count):
@@ -94,9 +95,10 @@ def _same_category(article, count):
     return [other for other in latest if other.id != article.id][:count]
 
 
-def _related(article):
-    """'Bài viết liên quan': chosen by the search service (search_index.related)."""
-    return search_service().related_articles(article)
+def _related(article, exclude):
+    """'Bài viết liên quan': chosen by the search service (search_index.related), never one of
+    `exclude` ("Tin cùng chuyên mục" lists them on the same page already)."""
+    return search_service().related_articles(article, exclude=exclude)
 
 
 @bp.route("/the/<slug>")

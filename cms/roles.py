@@ -37,11 +37,17 @@ RULES = {
                  "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     "tag": {"read": {ADMIN, EDITOR, LEADER}, "create": {ADMIN, EDITOR},
             "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
+    "album": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF},  # staff: own drafts only
+              "edit": {ADMIN, EDITOR, STAFF}, "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
     "media": {"read": {ADMIN, EDITOR, LEADER, STAFF}, "create": {ADMIN, EDITOR, STAFF},
               "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     # accounts are deactivated, never deleted: the audit log points at them
     "user": {"read": {ADMIN}, "create": {ADMIN}, "edit": {ADMIN}, "delete": set()},
     "audit": {"read": {ADMIN}, "create": set(), "edit": set(), "delete": set()},
+    # The footer's facts and the view-count setting (one row, never deleted); "Liên kết website".
+    "site_settings": {"read": {ADMIN}, "create": {ADMIN}, "edit": {ADMIN}, "delete": set()},
+    "site_link": {"read": {ADMIN, EDITOR}, "create": {ADMIN, EDITOR}, "edit": {ADMIN, EDITOR},
+                  "delete": {ADMIN, EDITOR}},
     # Field visits (visits/). Here STAFF means field staff: a staff or editor account linked to an
     # Official; an unlinked staff or editor account has no access at all (see visits.access).
     # Which visits a role sees, and which steps it may take on one, is decided row by row there.

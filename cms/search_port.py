@@ -39,10 +39,10 @@ class SearchPort(Protocol):
     def make_snippet(self, text, words):
         """HTML-safe snippet of `text` around the typed `words`, matches marked."""
 
-    def related_articles(self, article):
-        """'Bài viết liên quan': up to a few public articles most alike in content, best first
-        (lists kept across requests and workers; see search_index.related). Never raises for the
-        index: without it, there are none."""
+    def related_articles(self, article, exclude=()):
+        """'Bài viết liên quan': up to a few public articles most alike in content, best first, none
+        of the ids in `exclude` (those the page lists already; lists kept across requests and
+        workers; see search_index.related). Never raises for the index: without it, there are none."""
 
     def rebuild_everything(self):
         """Rebuild every index from the database and forget everything derived from the old ones

@@ -10,7 +10,11 @@ import unicodedata
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 # Letters people type for đ/Đ, including look-alikes from other alphabets.
+# The combining diacritical marks block: every mark a Latin letter (and so a Vietnamese one) carries.
+_LAST_LATIN_MARK = "\u036f"
+_LATIN_MARKS_RE = re.compile("[\u0300-\u036f]+")
 D_LIKE = str.maketrans({"đ": "d", "Đ": "D", "Ð": "D", "ð": "d", "Ɖ": "D", "ɖ": "d"})
+_D_LETTERS = [(chr(code), letter) for code, letter in D_LIKE.items()]
 
 _WORD_RE = re.compile(r"\w+")
 # Control characters (tab, newline and carriage return aside) that XML 1.0 forbids and that
@@ -53,8 +57,13 @@ def normalize_tones(text):
 
 def fold(text):
     """Lower-case text without diacritics, đ included: 'Tỉnh ủy Đà Nẵng' -> 'tinh uy da nang'."""
-    decomposed = unicodedata.normalize("NFD", (text or "").translate(D_LIKE))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = text or ""
+    for look_alike, letter in _D_LETTERS:  # str.translate would look up every character
+        if look_alike in text:
+            text = text.replace(look_alike, letter)
+    stripped = _LATIN_MARKS_RE.sub("", unicodedata.normalize("NFD", text))  # Vietnamese marks
+    if stripped and max(stripped) > _LAST_LATIN_MARK:  # other scripts may carry marks of their own
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).lower()
 
 

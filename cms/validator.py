@@ -8,6 +8,7 @@ from datetime import datetime
 from peewee import fn
 
 from . import models
+from .dateline import local_midnight_utc
 from .db import database
 from .models import Article, SiteState
 
@@ -52,6 +53,9 @@ def current_validator():
 
 
 def last_modified(validator):
+    """When a page last changed: the last edit or publish time passed, and never before today's
+    local midnight (the banner's date line changed then: an If-Modified-Since from yesterday must
+    not get a 304)."""
     _, changed_at, newest = validator
-    modified = max([t for t in (changed_at, newest) if t is not None], default=None)
-    return modified.replace(microsecond=0) if modified is not None else None
+    modified = max([t for t in (changed_at, newest, local_midnight_utc()) if t is not None])
+    return modified.replace(microsecond=0)

@@ -103,8 +103,8 @@ class SearchService:
     def make_snippet(text, words):
         return snippets.make_snippet(text, words)
 
-    def related_articles(self, article):
-        return self.related.articles(article)
+    def related_articles(self, article, exclude=()):
+        return self.related.articles(article, exclude)
 
     def rebuild_everything(self):
         """Every index built again from the database (the caller holds a connection), and what was

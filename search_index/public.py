@@ -21,8 +21,10 @@ from cms.search_port import SearchBusy
 from cms.timeutil import utcnow
 
 from . import query as user_query
-from .analysis import folded_form, has_diacritics
+from .analysis import exact_form, folded_form, has_diacritics
+from .keystrokes import read_keystrokes
 from .store import IndexUnavailable
+from .vectorized import Unsupported, VectorScorer
 
 MATCHES_MAX_AGE = 24 * 3600  # keyed by the index's state: a change makes new keys, old ones age out
 DERIVED_STORE_BYTES = 256 * 1024 * 1024
@@ -115,14 +117,15 @@ def adjacency_bonus(searcher, docnums, phrases):
 
 
 def ranked_page(searcher, matching, phrases, excluded, page, per_page, by_date=False, matches=None,
-                dates=None):
+                dates=None, bonus=adjacency_bonus):
     """(exact total, docnums of the page) for `matching`, without the `excluded` docnums.
 
     `matches`: all_matches() of the same query and exclusions, when the caller has them (kept
     from an earlier page or sort order); `dates`: the published_at column, indexed by docnum,
     when the caller has it. The adjacency `phrases` are weighed on the best
-    RESCORE_POOL plain matches only (adjacency_bonus); pages past the pool follow the plain
-    scores. By date: newest first (ties: the later document first)."""
+    RESCORE_POOL plain matches only (`bonus`: adjacency_bonus or VectorScorer.phrase_bonus, the same
+    figures); pages past the pool follow the plain scores. By date: newest first (ties: the later
+    document first)."""
     if matches is None:
         matches = all_matches(searcher, matching, excluded)
     limit = page * per_page
@@ -133,7 +136,7 @@ def ranked_page(searcher, matching, phrases, excluded, page, per_page, by_date=F
     best = matches[:max(limit, RESCORE_POOL)]
     scores = {docnum: score for score, docnum in best}
     if phrases and scores:
-        for docnum, extra in adjacency_bonus(searcher, [d for _, d in best[:RESCORE_POOL]], phrases).items():
+        for docnum, extra in bonus(searcher, [d for _, d in best[:RESCORE_POOL]], phrases).items():
             scores[docnum] += extra
     order = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))
     return len(matches), order[(page - 1) * per_page:limit]
@@ -185,6 +188,7 @@ class PublicSearch:
         self._dates_kept = (None, [])
         self._accents = (None, {})  # (index generation, folded -> most frequent accented form)
         self._cold_slots = threading.BoundedSemaphore(COLD_SEARCHES_PER_WORKER)
+        self._vector = VectorScorer()
 
     @contextmanager
     def cold_slot(self):
@@ -251,7 +255,8 @@ class PublicSearch:
                 with self.cold_slot():
                     result.total, docnums = ranked_page(searcher, matching, phrases, scheduled, page,
                                                         per_page, by_date=sort == "date", dates=dates,
-                                                        matches=list(zip(scores, matched, strict=True)))
+                                                        matches=list(zip(scores, matched, strict=True)),
+                                                        bonus=self._vector.phrase_bonus)
             if result.total:
                 result.partial = not require_all
                 result.ids = [_doc_id(searcher.stored_fields(docnum)["key"]) for docnum in docnums]
@@ -260,7 +265,8 @@ class PublicSearch:
                 break
         if not result.total or result.partial:
             with self.cold_slot():
-                result.suggestion = self._suggest(searcher, parsed, restriction, scheduled)
+                result.suggestion = (self._keystroke_reading(searcher, parsed, restriction, scheduled)
+                                     or self._suggest(searcher, parsed, restriction, scheduled))
         return result
 
     def _dates(self, searcher):
@@ -280,8 +286,9 @@ class PublicSearch:
         order and the other workers reuse one pass over the matches and one weighing of adjacency."""
         def compute():
             with self.cold_slot():
-                matches = all_matches(searcher, matching, excluded)
-                _, pool = ranked_page(searcher, matching, phrases, excluded, 1, RESCORE_POOL, matches=matches)
+                matches, bonus = self.scored(searcher, matching, excluded)
+                _, pool = ranked_page(searcher, matching, phrases, excluded, 1, RESCORE_POOL, matches=matches,
+                                      bonus=bonus)
             return (array("d", [score for score, _ in matches]),
                     array("q", [docnum for _, docnum in matches]), array("q", pool))
 
@@ -289,6 +296,16 @@ class PublicSearch:
         key = "matches:" + hashlib.sha1(f"{state}|{matching!r}|{phrases!r}|{sorted(excluded)}"
                                         .encode()).hexdigest()
         return self.kept(key, compute, MATCHES_MAX_AGE, storable=state is not None)
+
+    def scored(self, searcher, query, excluded):
+        """(all_matches() of `query`, the adjacency bonus function to weigh them with): computed on
+        whole posting lists (search_index.vectorized, the same scores), or by Whoosh's matchers for a
+        query shape that evaluation does not know."""
+        try:
+            docnums, scores = self._vector.matches(searcher, query, excluded)
+        except Unsupported:
+            return all_matches(searcher, query, excluded), adjacency_bonus
+        return list(zip(scores.tolist(), docnums.tolist(), strict=True)), self._vector.phrase_bonus
 
     def kept(self, key, compute, expire, storable=True):
         """compute(), or what the derived store kept under `key`; what is computed is kept."""
@@ -370,11 +387,31 @@ class PublicSearch:
         words = [word if new == old and has_diacritics(word) else accents.get(new, new)
                  for word, old, new in zip(words, folded_words, chosen, strict=True)]
         suggestion = " ".join(words)
-        check = user_query.build(user_query.parse(suggestion), adjacency=False)
+        return suggestion if self._finds(searcher, suggestion, restriction, scheduled) else ""
+
+    def _keystroke_reading(self, searcher, parsed, restriction, scheduled):
+        """The query read as Vietnamese typed in Telex or VNI ("cans booj" -> "cán bộ"), offered
+        when it finds every word somewhere public (search_index.keystrokes)."""
+        typed = parsed.words()
+        read = read_keystrokes(typed)
+        if read is None:
+            return ""
+        reader = searcher.reader()
+        for word, was in zip(read, typed, strict=True):  # each word read must stand so in some text
+            if word != was and not any(reader.doc_frequency(name, exact_form(word))
+                                       for name in ("body", "title")):
+                return ""
+        reading = " ".join(read)
+        return reading if self._finds(searcher, reading, restriction, scheduled) else ""
+
+    @staticmethod
+    def _finds(searcher, text, restriction, scheduled):
+        """Does `text`, every word required, find a public document (within the restriction)?"""
+        check = user_query.build(user_query.parse(text), adjacency=False)
         if restriction is not None:
             check = restricted(check, restriction)
         options = {"mask": scheduled} if scheduled else {}
-        return suggestion if searcher.search(check, limit=1, **options).scored_length() else ""
+        return searcher.search(check, limit=1, **options).scored_length() > 0
 
     # --- what search_index.related builds on ---------------------------------------------------------
     def searcher(self):

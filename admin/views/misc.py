@@ -169,7 +169,7 @@ class AuditView(SecureModelView):
         FilterEqual(AuditEntry.action, "Hành động", options=list(ACTIONS.items())),
         FilterEqual(AuditEntry.object_type, "Loại đối tượng",
                     options=[("article", "Bài viết"), ("category", "Chuyên mục"), ("tag", "Từ khóa"),
-                             ("user", "Tài khoản"), ("media", "Ảnh")]),
+                             ("user", "Tài khoản"), ("media", "Ảnh"), ("album", "Album ảnh")]),
         FilterLike(AuditEntry.actor_name, "Người thực hiện"),
         FilterEqual(AuditEntry.object_id, "Mã đối tượng"),
         DateTimeBetweenFilter(AuditEntry.created_at, "Thời điểm"),

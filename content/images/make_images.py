@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate the demo illustration PNGs used by the sample articles.
+"""Regenerate the illustration PNGs used by the sample articles (Vietnamese labels, DejaVu Sans).
 
 Usage:  python3 content/images/make_images.py
 Writes small (800x450, palette-compressed) PNG files next to this script.
@@ -32,16 +32,16 @@ def gradient(top, bottom):
     return img
 
 
-def font(size):
-    for name in ("DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"):
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            pass
-    try:
-        return ImageFont.load_default(size)
-    except TypeError:  # Pillow < 10.1
-        return ImageFont.load_default()
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core: covers Vietnamese
+
+
+def font(size, bold=True):
+    """DejaVu Sans: its glyphs cover every Vietnamese letter and tone mark (Pillow's default font
+    does not, and would draw boxes), so a missing font is an error, not a silent fallback."""
+    path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    if not path.is_file():
+        raise SystemExit(f"Thiếu phông chữ {path}: cài gói fonts-dejavu-core.")
+    return ImageFont.truetype(str(path), size)
 
 
 def label(d, text, sub=None):
@@ -83,7 +83,7 @@ def hoi_nghi():
             x = 60 + i * 60 + row * 30
             y = 300 + row * 28
             d.ellipse([x, y, x + 26, y + 26], fill=(90, 8, 12))
-    label(d, "HOI NGHI TAP HUAN", "Ban To chuc Tinh uy - demo")
+    label(d, "HỘI NGHỊ TẬP HUẤN", "Nghiệp vụ công tác tổ chức xây dựng Đảng")
     save(img, "hoi-nghi-tap-huan.png")
 
 
@@ -97,7 +97,7 @@ def di_co_so():
     d.polygon([(520, 360), (700, 190), (800, 280), (800, 360)], fill=(140, 40, 30))
     # winding road
     d.line([(400, 360), (430, 300), (380, 250), (440, 200)], fill=GOLD, width=10)
-    label(d, "DI CO SO - VUNG CAO", "Can bo theo doi dia ban")
+    label(d, "ĐI CƠ SỞ VÙNG CAO", "Cán bộ theo dõi địa bàn về bản")
     save(img, "di-co-so-mien-nui.png")
 
 
@@ -112,7 +112,7 @@ def ket_nap():
     for x in (200, 330, 460, 590):
         d.ellipse([x, 270, x + 40, 310], fill=GOLD_LIGHT)
         d.rectangle([x - 5, 312, x + 45, 358], fill=(230, 170, 50))
-    label(d, "LE KET NAP DANG VIEN", "Phat trien dang vien moi")
+    label(d, "LỄ KẾT NẠP ĐẢNG VIÊN", "Phát triển đảng viên mới ở chi bộ xóm")
     save(img, "ket-nap-dang-vien.png")
 
 
@@ -130,7 +130,7 @@ def chuyen_doi_so():
     # laptop
     d.rectangle([300, 150, 500, 280], fill=(40, 6, 10), outline=GOLD_LIGHT, width=3)
     d.polygon([(270, 290), (530, 290), (550, 315), (250, 315)], fill=GOLD)
-    label(d, "CHUYEN DOI SO", "Quan ly ho so dang vien")
+    label(d, "CHUYỂN ĐỔI SỐ", "Quản lý hồ sơ đảng viên trên phần mềm")
     save(img, "chuyen-doi-so.png")
 
 
@@ -145,7 +145,7 @@ def thong_ke():
         d.rectangle([x, 340 - v, x + 60, 340], fill=RED if i % 2 else (210, 60, 40),
                     outline=RED_DARK)
         d.rectangle([x, 340 - v, x + 60, 340 - v + 8], fill=GOLD)
-    label(d, "THONG KE DANG VIEN MOI", "So lieu minh hoa, khong phai so lieu that")
+    label(d, "THỐNG KÊ ĐẢNG VIÊN MỚI", "Số liệu minh họa, không phải số liệu thật")
     save(img, "thong-ke-dang-vien.png")
 
 

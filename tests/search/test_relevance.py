@@ -27,7 +27,7 @@ TOP = 5
 MRR_FLOOR = 0.97
 RECALL_FLOOR = 0.98
 KINDS = {"no-diacritics", "tone-marks", "capitals", "codes", "phrases", "topics", "localities", "nfd",
-         "d-variants"}
+         "d-variants", "body-phrases"}
 
 
 def typed(case):
