@@ -9,11 +9,12 @@ from week to week; a week with nothing public says so.
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
+from . import dateline
 from .caching import cached_page
 from .db import database
 from .migrations import register
@@ -21,9 +22,8 @@ from .models import BaseModel, bump_site_version
 from .pages import EditorialFields, newest_publication
 from .site import add_portal_section
 from .text import fold, nfc
-from .timeutil import LOCAL_TZ, format_day
+from .timeutil import format_day
 
-WEEKDAY_NAMES = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the weeks a reader can ask for (bounded, never an overflow)
 ITEMS_LIMIT = 300  # a week's page shows at most this many items (far above a real week)
 SITEMAP_WEEKS = 60  # the latest published weeks listed in sitemap.xml
@@ -32,13 +32,8 @@ _WEEK_RE = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
 
 
 def day_label(day):
-    """'Thứ Hai, 07/12/2026'."""
-    return f"{WEEKDAY_NAMES[day.weekday()]}, {format_day(day)}"
-
-
-def today_in_vietnam(now=None):
-    """The calendar day in Vietnam at `now` (an aware datetime; the present by default)."""
-    return (now or datetime.now(UTC)).astimezone(LOCAL_TZ).date()
+    """'Thứ Hai, 07/12/2026': a day named as the banner's date line names today."""
+    return dateline.date_line(day)
 
 
 @dataclass(frozen=True, order=True)
@@ -55,7 +50,7 @@ class IsoWeek:
 
     @classmethod
     def current(cls):
-        return cls.of(today_in_vietnam())
+        return cls.of(dateline.local_today())
 
     @classmethod
     def parse(cls, text):
@@ -237,13 +232,10 @@ def _week_page(week, template="schedule/week.html"):
                            is_current=(week == current), current=current)
 
 
-def _week_state(app):
-    """What a week's page depends on beyond the site version: which week is this week (it is
-    marked, and /lich-cong-tac shows it) and the scheduled publications whose time has come."""
-    return IsoWeek.current().label + "|" + _publications(app)
-
-
-_publications = newest_publication(ScheduleWeek)
+# What a week's page depends on beyond the site version: the scheduled publications whose time
+# has come. Which week is "this week" needs nothing more: a cached page is valid for one local day
+# only (cms.dateline), and a week changes with its Monday.
+_week_state = newest_publication(ScheduleWeek)
 
 
 @bp.route("/lich-cong-tac")

@@ -7,8 +7,9 @@ Idempotent: a week that already exists is left as it is.
 
 from datetime import timedelta
 
+from .dateline import local_today
 from .db import database
-from .schedule import IsoWeek, ScheduleItem, ScheduleWeek, today_in_vietnam
+from .schedule import IsoWeek, ScheduleItem, ScheduleWeek
 
 HEAD = "Đồng chí Trần Quốc Bình, Trưởng ban"
 STANDING_DEPUTY = "Đồng chí Nguyễn Thị Mai Hương, Phó Trưởng ban Thường trực"
@@ -76,7 +77,7 @@ WEEKS = [
 
 def load_demo():
     """The week before this one, this week and the next two (the last as a draft)."""
-    first = IsoWeek.of(today_in_vietnam() - timedelta(weeks=1))
+    first = IsoWeek.of(local_today() - timedelta(weeks=1))
     created = 0
     with database.atomic():
         for offset, items in enumerate(WEEKS):

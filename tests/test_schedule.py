@@ -2,33 +2,36 @@
 navigation and bad addresses, the page cache following publication and the turn of the week, and
 the back office (a week and its items on one form, per role, audited)."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pytest
 import test_pages
 from backoffice import admin_token, flashes, text_of  # tests/admin: put on the path by test_pages
 
-import cms.schedule
+import cms.timeutil
 from cms.audit import AuditEntry
 from cms.schedule import IsoWeek, ScheduleItem, ScheduleWeek, day_label, parse_time_of_day
 
 users, client_as = test_pages.users, test_pages.client_as  # fixtures: an account of every role
 
 TODAY = date(2026, 12, 2)  # a Wednesday of week 49
-REAL_TODAY = cms.schedule.today_in_vietnam  # before the fixture below freezes it
 
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    """Freeze Vietnam's today; move it with today.set(date)."""
+    """Freeze the clock Vietnam's "today" is read from (cms.dateline, as the banner and the page
+    cache read it) at 10:00 of TODAY in Vietnam; move it with today.set(date) or today.at(utc)."""
     class Today:
-        value = TODAY
+        moment = datetime(TODAY.year, TODAY.month, TODAY.day, 3, 0)  # naive UTC
 
-        def set(self, value):
-            self.value = value
+        def set(self, day):
+            self.moment = datetime(day.year, day.month, day.day, 3, 0)
+
+        def at(self, utc):
+            self.moment = utc
 
     frozen = Today()
-    monkeypatch.setattr(cms.schedule, "today_in_vietnam", lambda: frozen.value)
+    monkeypatch.setattr(cms.timeutil, "utcnow", lambda: frozen.moment)
     return frozen
 
 
@@ -53,10 +56,12 @@ def test_weeks_run_monday_to_sunday():
     assert IsoWeek(2026, 53).shifted(1) == IsoWeek(2027, 1)
 
 
-def test_this_week_is_counted_in_vietnam():
+def test_this_week_is_counted_in_vietnam(today):
     """Sunday 17:30 UTC is already Monday 00:30 in Vietnam: the new week has begun."""
-    assert REAL_TODAY(datetime(2026, 12, 6, 16, 59, tzinfo=UTC)) == date(2026, 12, 6)
-    assert IsoWeek.of(REAL_TODAY(datetime(2026, 12, 6, 17, 30, tzinfo=UTC))) == W50
+    today.at(datetime(2026, 12, 6, 16, 59))
+    assert IsoWeek.current() == W49
+    today.at(datetime(2026, 12, 6, 17, 30))
+    assert IsoWeek.current() == W50
 
 
 def test_days_are_named_in_vietnamese():

@@ -54,6 +54,9 @@ def test_reader_reads_this_weeks_schedule_and_the_next(reader):
 def test_printing_the_schedule_leaves_out_menu_and_sidebar(reader):
     page = reader
     page.goto("/lich-cong-tac")
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="In lịch").click()  # the browser's print dialog, stubbed here
+    assert page.evaluate("() => window.printed") == 1
     page.emulate_media(media="print")
     expect(page.locator("nav.menu")).to_be_hidden()
     expect(page.locator("aside.sidebar")).to_be_hidden()
