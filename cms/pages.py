@@ -2,7 +2,8 @@
 /gioi-thieu and /gioi-thieu/<slug>.
 
 A page is Markdown rendered once on save through cms.markup; the organisation page adds the
-department list (cms.organisation) below its text. A reader sees a page only when it is
+department list (cms.organisation) below its text, the contact page the site's address, phone and
+e-mail (cms.site_settings). A reader sees a page only when it is
 published and its publication time has come (`Page.public()`); the page cache follows the site
 version and, for scheduled pages, `newest_publication`.
 """
@@ -67,8 +68,9 @@ def newest_publication(model):
 class Page(EditorialFields):
     """A page of Giới thiệu."""
 
-    SHOWS_NOTHING, SHOWS_DEPARTMENTS = "", "departments"
-    SHOWS = [(SHOWS_NOTHING, "Không"), (SHOWS_DEPARTMENTS, "Danh sách phòng, ban và người đứng đầu")]
+    SHOWS_NOTHING, SHOWS_DEPARTMENTS, SHOWS_CONTACT = "", "departments", "contact"
+    SHOWS = [(SHOWS_NOTHING, "Không"), (SHOWS_DEPARTMENTS, "Danh sách phòng, ban và người đứng đầu"),
+             (SHOWS_CONTACT, "Địa chỉ, điện thoại, thư điện tử (lấy từ Thông tin trang)")]
 
     title = CharField(max_length=300)
     slug = CharField(max_length=100, unique=True)
@@ -92,6 +94,12 @@ class Page(EditorialFields):
     @property
     def shows_departments(self):
         return self.shows == self.SHOWS_DEPARTMENTS
+
+    @property
+    def shows_contact(self):
+        """The site's own address, phone and e-mail (cms.site_settings, as the footer shows them):
+        typed once, in one place."""
+        return self.shows == self.SHOWS_CONTACT
 
     def save(self, *args, **kwargs):
         self.title = nfc(self.title or "").strip()

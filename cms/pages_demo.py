@@ -1,8 +1,9 @@
 """Demo content of Giới thiệu: four pages written for this site, and who heads each department.
 
 The text is ours, a plain summary of what a provincial Party Committee's Organization Board does
-under the Party's general rules for such boards, not a copy of any official text. Names, the
-address, phone and e-mail are invented and marked as such. Idempotent: pages are matched by slug,
+under the Party's general rules for such boards, not a copy of any official text. Names are
+invented and marked as such; the contact page shows the site's own address, phone and e-mail
+(cms.site_settings, whose demo values are the chrome's). Idempotent: pages are matched by slug,
 departments by code (the same codes as content/visits/departments.csv).
 """
 
@@ -58,7 +59,7 @@ công theo dõi địa bàn), nên luôn thống nhất với cách tổ chức 
 """ + DEMO_NOTE
 
 LEADERSHIP = """\
-## Đồng chí Trần Quốc Bình
+## Đồng chí Phạm Xuân Bình
 Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tổ chức Tỉnh ủy. Phụ trách chung; trực tiếp phụ trách
 công tác cán bộ.
 
@@ -69,7 +70,7 @@ khen thưởng của cơ quan.
 ## Đồng chí Lê Văn Cường
 Phó Trưởng ban. Phụ trách công tác tổ chức cơ sở đảng, đảng viên và bảo vệ chính trị nội bộ.
 
-## Đồng chí Hồ Sỹ Phong
+## Đồng chí Trần Quốc Hưng
 Phó Trưởng ban. Phụ trách công tác cán bộ khối Nhà nước và doanh nghiệp.
 
 Lịch làm việc hằng tuần của Lãnh đạo Ban được đăng tại mục [Lịch công tác](/lich-cong-tac).
@@ -77,18 +78,13 @@ Lịch làm việc hằng tuần của Lãnh đạo Ban được đăng tại m�
 """ + DEMO_NOTE
 
 CONTACT = """\
-**Ban Tổ chức Tỉnh ủy Nghệ An**
+Cơ quan, tổ chức và cá nhân có thể liên hệ, gửi văn bản đến Ban Tổ chức Tỉnh ủy theo địa chỉ,
+số điện thoại và thư điện tử dưới đây. Văn bản gửi đến Ban xin ghi rõ phòng hoặc đồng chí nhận và
+số điện thoại liên hệ để Văn phòng Ban chuyển xử lý kịp thời.
 
-- Địa chỉ: số 00 đường Minh Họa, phường Thành Vinh, tỉnh Nghệ An (địa chỉ minh họa)
-- Điện thoại: [(0238) 3 000 000](tel:+842383000000) (số minh họa)
-- Thư điện tử: [bantochuc@example.org](mailto:bantochuc@example.org) (địa chỉ minh họa)
-- Giờ tiếp nhận hồ sơ, văn bản: sáng từ 7 giờ 30 đến 11 giờ 30, chiều từ 13 giờ 30 đến 17 giờ,
-  từ thứ Hai đến thứ Sáu.
-
-Cơ quan, tổ chức và cá nhân gửi văn bản đến Ban xin ghi rõ phòng hoặc đồng chí nhận, số điện
-thoại liên hệ để Văn phòng Ban chuyển xử lý kịp thời.
-
-""" + DEMO_NOTE
+Giờ tiếp nhận hồ sơ, văn bản: sáng từ 7 giờ 30 đến 11 giờ 30, chiều từ 13 giờ 30 đến 17 giờ, từ
+thứ Hai đến thứ Sáu (trừ ngày nghỉ lễ, Tết).
+"""
 
 # slug, title, position, summary, body, shows
 PAGES = [
@@ -102,7 +98,7 @@ PAGES = [
      "Trưởng ban, các Phó Trưởng ban và lĩnh vực mỗi đồng chí phụ trách.", LEADERSHIP,
      Page.SHOWS_NOTHING),
     ("lien-he", "Liên hệ", 4, "Địa chỉ, điện thoại và thư điện tử của Ban.", CONTACT,
-     Page.SHOWS_NOTHING),
+     Page.SHOWS_CONTACT),
 ]
 
 

@@ -11,10 +11,10 @@ from .dateline import local_today
 from .db import database
 from .schedule import IsoWeek, ScheduleItem, ScheduleWeek
 
-HEAD = "Đồng chí Trần Quốc Bình, Trưởng ban"
+HEAD = "Đồng chí Phạm Xuân Bình, Trưởng ban"
 STANDING_DEPUTY = "Đồng chí Nguyễn Thị Mai Hương, Phó Trưởng ban Thường trực"
 DEPUTY_PARTY = "Đồng chí Lê Văn Cường, Phó Trưởng ban"
-DEPUTY_STATE = "Đồng chí Hồ Sỹ Phong, Phó Trưởng ban"
+DEPUTY_STATE = "Đồng chí Trần Quốc Hưng, Phó Trưởng ban"
 OFFICE = "Hội trường tầng 3, trụ sở Ban"
 MEETING_ROOM = "Phòng họp số 1, trụ sở Ban"
 

@@ -263,3 +263,19 @@ def test_a_leader_types_a_department_head_in_the_back_office(client_as, client, 
         "active": "y", "head_name": "Nguyễn Văn Thắng", "head_title": "Chánh Văn phòng"})
     assert response.status_code == 302, flashes(text_of(response))
     assert "Chánh Văn phòng: Nguyễn Văn Thắng" in body_text(client.get(f"/gioi-thieu/{item.slug}"))
+
+
+def test_contact_page_shows_the_sites_own_address_phone_and_email(client, db):
+    """Typed once, in the site's settings (as the footer shows them), and changed there at once."""
+    from cms.site_settings import SiteSettings
+
+    item = page("Liên hệ", shows=Page.SHOWS_CONTACT, body="Giờ tiếp nhận văn bản: giờ hành chính.")
+    url = f"/gioi-thieu/{item.slug}"
+    assert "Thông tin liên hệ đang được cập nhật." in body_text(client.get(url))
+    settings = SiteSettings.current()
+    settings.address, settings.phone = "Số 12 đường Trường Thi", "0238 3844 123"
+    settings.email = "bt@example.vn"
+    settings.save()
+    html = body_text(client.get(url))
+    assert "Số 12 đường Trường Thi" in html and 'href="tel:02383844123"' in html
+    assert 'href="mailto:bt@example.vn"' in html and "Giờ tiếp nhận văn bản" in html

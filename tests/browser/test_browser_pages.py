@@ -110,7 +110,7 @@ def test_reader_reads_the_introduction(reader):
     tabs = page.get_by_role("navigation", name="Các trang giới thiệu")
     tabs.get_by_role("link", name="Lãnh đạo Ban").click()
     page.wait_for_url("**/gioi-thieu/lanh-dao-ban")
-    expect(page.get_by_role("heading", name="Đồng chí Trần Quốc Bình")).to_be_visible()
+    expect(page.get_by_role("heading", name="Đồng chí Phạm Xuân Bình")).to_be_visible()
     assert_page_sound(page)
 
     tabs.get_by_role("link", name="Liên hệ").click()
