@@ -115,8 +115,8 @@ def test_reader_reads_the_introduction(reader):
 
     tabs.get_by_role("link", name="Liên hệ").click()
     page.wait_for_url("**/gioi-thieu/lien-he")
-    expect(page.locator(".article-body a[href^='tel:']")).to_be_visible()
-    expect(page.locator(".article-body a[href^='mailto:']")).to_be_visible()
+    expect(page.locator(".contact a[href^='tel:']")).to_be_visible()
+    expect(page.locator(".contact a[href^='mailto:']")).to_be_visible()
     assert_page_sound(page)
     snapshot(page, "intro-contact")
 
