@@ -10,6 +10,7 @@ from cms import (
     caching,
     cli,
     db,
+    document_views,
     feeds,
     pages,
     public,
@@ -21,6 +22,7 @@ from cms import (
 )
 from cms.backup import init_app as init_backup_commands
 from cms.config import load_settings
+from cms.documents_search import DocumentSource
 from cms.search_documents import ArticleSource
 from cms.timeutil import format_date, format_datetime, isoformat_local
 from visits.search_source import sources as visit_search_sources
@@ -41,8 +43,10 @@ def create_app(config=None):
     app.register_blueprint(search_views.bp)
     pages.init_app(app)  # Giới thiệu
     schedule.init_app(app)  # Lịch công tác
+    document_views.init_app(app)
     albums_views.init_app(app)
-    search_index.init_app(app, sources=[ArticleSource(), *visit_search_sources()])  # visits: internal only
+    # visits: internal only
+    search_index.init_app(app, sources=[ArticleSource(), DocumentSource(), *visit_search_sources()])
     public.register_error_pages(app)
     cli.init_app(app)
     init_backup_commands(app)

@@ -17,6 +17,7 @@ def init_app(app):
     from cms.albums import Album
     from cms.audit import AuditEntry
     from cms.cli import add_demo_loader
+    from cms.documents import Document
     from cms.models import Article, Category, Tag
     from cms.pages import Page
     from cms.schedule import ScheduleWeek
@@ -28,6 +29,7 @@ def init_app(app):
     from .views.albums import AlbumView, load_demo_albums
     from .views.articles import ArticleView
     from .views.dashboard import DashboardView
+    from .views.documents import DocumentView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
     from .views.pages import PageView
     from .views.schedule import ScheduleWeekView
@@ -48,6 +50,7 @@ def init_app(app):
                   theme=Bootstrap4Theme(base_template=TEMPLATE_BASE, swatch="default", fluid=True),
                   index_view=DashboardView(name="Tổng quan", url="/admin"))
     admin.add_view(ArticleView(Article, name="Bài viết", endpoint="article"))
+    admin.add_view(DocumentView(Document, name="Văn bản", endpoint="document"))
     admin.add_view(CategoryView(Category, name="Chuyên mục", endpoint="category"))
     admin.add_view(TagView(Tag, name="Từ khóa", endpoint="tag"))
     admin.add_view(MediaView(Media, name="Thư viện ảnh", endpoint="media"))

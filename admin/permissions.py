@@ -44,6 +44,9 @@ ENDPOINT_RULES = {
     "schedule_week.transition": ("schedule", "edit"),  # Lịch công tác weeks, likewise
     "schedule_week.revisions": ("schedule", "read"),
     "schedule_week.restore": ("schedule", "edit"),
+    "document.transition": ("document", "edit"),  # which step: admin.editorial, from RULES["document"]
+    "document.revisions": ("document", "read"),
+    "document.restore": ("document", "edit"),
     "album.transition": ("album", "edit"),  # which step a role may take: admin.editorial
     "album.revisions": ("album", "read"),
     "album.restore": ("album", "edit"),

@@ -48,6 +48,8 @@ def load_settings(overrides=None):
         "CMS_PAGE_SIZE": 20,
         "CMS_SAME_CATEGORY_COUNT": 15,  # the article page's "Tin cùng chuyên mục"
         "CMS_PAGE_CACHE_MB": int(os.environ.get("CMS_PAGE_CACHE_MB") or 512),  # shared, on disk
+        # Uploaded files; several servers on one database point this at one shared directory.
+        "CMS_UPLOADS_DIR": os.environ.get("CMS_UPLOADS_DIR") or "",
         # Back-office sessions (admin.sessions): end after this long without a request, and this
         # long after the login whatever happens (an office day, then log in again).
         "CMS_SESSION_IDLE_MINUTES": _whole_number("CMS_SESSION_IDLE_MINUTES", 60),
@@ -64,7 +66,8 @@ def load_settings(overrides=None):
 
 
 def uploads_dir(app):
-    path = Path(app.config["CMS_DATA_DIR"]) / "uploads"
+    """Where uploads live: CMS_UPLOADS_DIR when set (shared by several servers), else the data dir's."""
+    path = Path(app.config.get("CMS_UPLOADS_DIR") or Path(app.config["CMS_DATA_DIR"]) / "uploads")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, url_for
 from . import pages, schedule
 from .albums_views import sitemap_entries as album_sitemap_entries
 from .caching import cached_page
+from .document_views import sitemap_entries as document_sitemap_entries
 from .models import Article
 from .site import category_tree
 from .timeutil import to_local, utcnow
@@ -89,6 +90,8 @@ def sitemap():
     for section in (pages, schedule):  # the portal's sections: each lists its own addresses
         for loc, lastmod in section.sitemap_urls():
             add(loc, lastmod)
+    for loc, lastmod in document_sitemap_entries():
+        add(loc, lastmod)
     for loc, lastmod in album_sitemap_entries():
         add(loc, lastmod)
     return _xml_response(urlset)

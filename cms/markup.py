@@ -39,11 +39,26 @@ MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", _CaptionsExtension
 MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
 
 
+# Functions html -> html run on every sanitized render (cms.documents links document numbers):
+# their output is trusted, so each must add only markup it builds itself.
+_HTML_FILTERS = []
+
+
+def add_html_filter(function):
+    """Run `function(html)` on every render_markdown result, after sanitizing (once per function)."""
+    if function not in _HTML_FILTERS:
+        _HTML_FILTERS.append(function)
+
+
 def render_markdown(text):
-    """Sanitized HTML for a Markdown body. Scripts, handlers, iframes and js:/data: URLs are removed."""
+    """Sanitized HTML for a Markdown body. Scripts, handlers, iframes and js:/data: URLs are removed;
+    then the registered HTML filters run."""
     html = markdown.markdown(nfc(text or ""), extensions=MARKDOWN_EXTENSIONS,
                              extension_configs=MARKDOWN_CONFIG, output_format="html")
-    return _sanitize(html)
+    html = _sanitize(html)
+    for function in _HTML_FILTERS:
+        html = function(html)
+    return html
 
 
 def _sanitize(html):

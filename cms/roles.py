@@ -33,6 +33,10 @@ RULES = {
              "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
     "schedule": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF}, "edit": {ADMIN, EDITOR, STAFF},
                  "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
+    # The documents register (Văn bản, cms.documents): editors keep and publish it; staff enter
+    # drafts and submit them (own drafts only, as articles); leaders read it.
+    "document": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF}, "edit": {ADMIN, EDITOR, STAFF},
+                 "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
     "category": {"read": {ADMIN, EDITOR, LEADER}, "create": {ADMIN, EDITOR},
                  "edit": {ADMIN, EDITOR}, "delete": {ADMIN, EDITOR}},
     "tag": {"read": {ADMIN, EDITOR, LEADER}, "create": {ADMIN, EDITOR},

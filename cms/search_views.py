@@ -1,8 +1,11 @@
-"""Public search: the /tim-kiem page and the /api/search JSON API (published articles only)."""
+"""Public search: the /tim-kiem page and the /api/search JSON API (published articles and documents,
+in one list, in the index's order)."""
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
 from .caching import cached_page
+from .documents import Document
+from .documents_search import DocumentSource
 from .markup import html_to_text
 from .models import Article
 from .search_port import IndexUnavailable, SearchBusy, search_service
@@ -22,8 +25,15 @@ def _int_arg(name, default, low, high):
     return min(max(value if value is not None else default, low), high)
 
 
+class Result:
+    """One search result: an article or a document ("kind"), as the page and the API show it."""
+
+    def __init__(self, kind, item):
+        self.kind, self.item = kind, item
+
+
 def _run_search(per_page):
-    """Search with the request's parameters; returns (page, articles in result order, error)."""
+    """Search with the request's parameters; returns (page, Results in result order, error)."""
     text = request.args.get("q", "")
     page = _int_arg("page", 1, 1, 1000)
     sort = request.args.get("sort", "relevance")
@@ -47,14 +57,37 @@ def _run_search(per_page):
         return None, [], "unavailable"
     if not search_service().public_index_is_current():  # another process holds the writer: results may lag
         g.page_not_cacheable = True
-    # The index gives ids; the database decides what is public right now, and in what order.
+    # The index gives keys; the database decides what is public right now, and in what order.
     by_id = {a.id: a for a in Article.public().where(Article.id.in_(found.ids))} if found.ids else {}
-    articles = [by_id[i] for i in found.ids if i in by_id]
-    return found, articles, None
+    document_ids = [int(key.partition(":")[2]) for key in found.keys if key.startswith("document:")]
+    documents = DocumentSource.listed(document_ids)
+    results = []
+    for key in found.keys:
+        kind, _, doc_id = key.partition(":")
+        item = (by_id if kind == "article" else documents if kind == "document" else {}).get(int(doc_id))
+        if item is not None:
+            results.append(Result(kind, item))
+    return found, results, None
 
 
-def _snippet(article, terms):
-    return search_service().make_snippet(" ".join([article.lead, html_to_text(article.body_html)]), terms)
+def _snippet(result, terms):
+    item = result.item
+    if result.kind == "document":
+        text = " ".join([item.summary, html_to_text(item.body_html)])  # issuer and date: in the meta line
+    else:
+        text = " ".join([item.lead, html_to_text(item.body_html)])
+    return search_service().make_snippet(text, terms)
+
+
+def _api_result(result, terms):
+    item = result.item
+    if result.kind == "document":
+        return {"kind": "document", "title": item.title, "number": item.number,
+                "url": url_for("documents.detail", slug=item.slug), "category": "Văn bản",
+                "published_at": isoformat_local(item.published_at), "snippet": _snippet(result, terms)}
+    return {"title": item.title, "url": url_for("public.article", slug=item.slug),
+            "category": item.category.name, "published_at": isoformat_local(item.published_at),
+            "snippet": _snippet(result, terms)}
 
 
 SEARCH_ARGS = ("q", "page", "sort", "chuyen-muc", "nam")
@@ -68,21 +101,23 @@ def public_index_state(app):
 @bp.route("/tim-kiem")
 @cached_page(key_args=SEARCH_ARGS, depends_on=public_index_state)
 def search_page():
-    found, articles, error = _run_search(PER_PAGE)
-    results = [(article, _snippet(article, found.terms)) for article in articles] if found else []
+    found, results, error = _run_search(PER_PAGE)
+    results = [(result, _snippet(result, found.terms)) for result in results] if found else []
     current_year = to_local(utcnow()).year
     return render_template(
         "search.html", found=found, results=results, error=error, busy_message=BUSY_MESSAGE, sorts=SORTS,
         query=request.args.get("q", "")[:300], sort=request.args.get("sort", "relevance"),
         selected_category=request.args.get("chuyen-muc", ""), selected_year=request.args.get("nam", ""),
-        years=list(range(current_year, current_year - 15, -1)))
+        years=list(range(current_year, current_year - 15, -1)),
+        # "bài viết" while the site has no public document, else "kết quả" (either kind)
+        found_noun="kết quả" if found and found.total and Document.public().exists() else "bài viết")
 
 
 @bp.route("/api/search")
 @cached_page(key_args=SEARCH_ARGS + ("per_page",), depends_on=public_index_state)
 def search_api():
     per_page = _int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
-    found, articles, error = _run_search(per_page)
+    found, results, error = _run_search(per_page)
     if error == "busy":
         return jsonify(error=BUSY_MESSAGE), 503, {"Retry-After": "2"}
     if error:
@@ -92,11 +127,5 @@ def search_api():
         "total": found.total,
         "page": found.page,
         "per_page": found.per_page,
-        "results": [{
-            "title": article.title,
-            "url": url_for("public.article", slug=article.slug),
-            "category": article.category.name,
-            "published_at": isoformat_local(article.published_at),
-            "snippet": _snippet(article, found.terms),
-        } for article in articles],
+        "results": [_api_result(result, found.terms) for result in results],
     })

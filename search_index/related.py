@@ -54,7 +54,8 @@ def similar_ids(searcher, article_id, text, limit):
         return []
     similar = Or([wq.Term("body_f", word, boost=weight) for word, weight in terms])
     exclude = wq.Term("key", f"article:{article_id}")
-    hits = searcher.search(similar, limit=limit, mask=exclude)
+    # Documents (Văn bản) share the public index: masked, so that the top `limit` are articles.
+    hits = searcher.search(similar, limit=limit, mask=Or([exclude, wq.Term("kind", "document")]))
     return [_doc_id(hit["key"]) for hit in hits]
 
 

@@ -7,8 +7,10 @@ what they declare; cms.search_documents.ArticleSource, visits.search_source): `d
 """
 
 import logging
+from datetime import timedelta
 
 from cms.models import IndexTask
+from cms.timeutil import utcnow
 
 from .schema import PUBLIC_KINDS
 from .store import to_whoosh
@@ -75,9 +77,32 @@ def apply_pending(store, sources, max_rounds=20):
         except BaseException:
             writer.cancel()
             raise
-        store.set_position(tasks[-1].id)
+        done = settled_position(position, tasks)
+        store.set_position(done)
         applied += len(tasks)
+        if done != tasks[-1].id:  # a row before these may still commit: wait for it, do not spin
+            return applied
     return applied
+
+
+# Outbox ids are handed out when a row is inserted, not when its transaction commits: on PostgreSQL
+# two saves at once can commit 12 before 11. An index that moved its position to 12 would never see
+# 11. So the position only moves past a missing id once it is old enough to be a rolled-back insert
+# (a sequence hole) rather than a transaction still open; the rows after it are applied meanwhile
+# (and again later: applying a row is idempotent, it reads the document as the database has it).
+GAP_WAIT = timedelta(seconds=60)
+
+
+def settled_position(position, tasks, now=None):
+    """The outbox position an index may record after applying `tasks` (ids above `position`, in
+    order): the last id before a missing one that could still appear."""
+    now = now or utcnow()
+    expected = position + 1
+    for task in tasks:
+        if task.id != expected and task.created_at > now - GAP_WAIT:
+            return expected - 1
+        expected = task.id + 1
+    return expected - 1
 
 
 def safe_apply_pending(store, sources):

@@ -44,7 +44,10 @@ def pages_of_the_site():
         counts = {c.slug: Article.public().where(Article.category.in_(tree.descendant_ids(c))).count()
                   for c in tree.top_level}
         category = max(counts, key=counts.get)
-        article = Article.public().first()
+        # An article with a cover at each size (its caption is looked up in the image library).
+        article = Article.public().where(Article.cover_image != "").first() or Article.public().first()
+        if not article.cover_image:
+            Article.update(cover_image="/media/anh-bia.jpg").where(Article.id == article.id).execute()
         tag = (Tag.select(Tag.slug).join(ArticleTag).join(Article)
                .where(Article.is_public_expr()).group_by(Tag.slug)
                .order_by(fn.COUNT(ArticleTag.id).desc(), Tag.slug).scalar())

@@ -281,6 +281,28 @@ def test_a_suggestion_costs_a_bounded_number_of_searches_whatever_is_typed(demo,
     assert response.status_code == 200 and "Không tìm thấy" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("typed", [
+    "t s r q p n m l k j h g f d c b",  # the letters reordered: nothing kept answers it
+    ("cán bộ đảng viên chi bộ tổ chức cơ sở công tác huyện xã tỉnh kết nạp sinh hoạt nghị quyết " * 4)[:300],
+    "ca* b? đả*ng vi?n ch* b? t?* ch*c c? s?",
+    "canq boz dangx vienw chiq boz",
+])
+def test_an_expensive_query_answers_a_page_at_a_bounded_number_of_searches(demo, monkeypatch, typed):
+    """Queries chosen to cost (many letters, 300 characters of common words, wildcards, misspellings)
+    each get their page, and no more than the suggestion's budget of look-ups (bench/search_hostile.py
+    shows their time, and pages under eight clients sending them)."""
+    from whoosh.searching import Searcher
+
+    from search_index.public import SUGGEST_BUDGET
+    calls = []
+    original = Searcher.search
+    monkeypatch.setattr(Searcher, "search", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    response = demo.get("/tim-kiem", query_string={"q": typed})
+    assert response.status_code == 200
+    assert len(calls) <= SUGGEST_BUDGET.phrase_checks + 2
+    assert demo.get("/api/search", query_string={"q": typed}).status_code == 200
+
+
 def test_when_every_cold_search_slot_is_taken_a_new_query_is_told_to_retry_and_kept_ones_answer(
         demo, monkeypatch):
     import search_index.public as public_search

@@ -86,7 +86,7 @@ def test_the_relevance_set_and_generated_queries_rank_as_whoosh_ranks_them(demo)
     compared = _assert_same(scorer, searcher, cases + generated + codes)
     assert compared > 900
     # Restricted to a category and a year, and with documents masked out (scheduled articles).
-    masked = set(PublicSearch._scheduled(searcher, DEMO_NOW)) | {0, 3, 5}
+    masked = set(demo.service.public._scheduled(searcher, DEMO_NOW)) | {0, 3, 5}
     restriction = PublicSearch._restriction(category_id=1)
     assert _assert_same(scorer, searcher, generated[:80], restriction, masked) > 100
     assert _assert_same(scorer, searcher, generated[80:160], PublicSearch._restriction(year=2025)) > 100
