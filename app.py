@@ -12,7 +12,9 @@ from cms import (
     db,
     document_views,
     feeds,
+    pages,
     public,
+    schedule,
     search_views,
     security_headers,
     site,
@@ -39,6 +41,8 @@ def create_app(config=None):
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search_views.bp)
+    pages.init_app(app)  # Giới thiệu
+    schedule.init_app(app)  # Lịch công tác
     document_views.init_app(app)
     albums_views.init_app(app)
     # visits: internal only

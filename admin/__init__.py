@@ -19,6 +19,8 @@ def init_app(app):
     from cms.cli import add_demo_loader
     from cms.documents import Document
     from cms.models import Article, Category, Tag
+    from cms.pages import Page
+    from cms.schedule import ScheduleWeek
     from cms.site_settings import SiteLink, SiteSettings
 
     from . import auth, cli, guard
@@ -29,6 +31,8 @@ def init_app(app):
     from .views.dashboard import DashboardView
     from .views.documents import DocumentView
     from .views.misc import AuditView, CategoryView, MediaView, TagView, UserView
+    from .views.pages import PageView
+    from .views.schedule import ScheduleWeekView
     from .views.site_settings import SiteLinkView, SiteSettingsView
     from .views.staff_search import StaffSearchView
     from .views.visit_menu import register_visit_views
@@ -50,6 +54,8 @@ def init_app(app):
     admin.add_view(CategoryView(Category, name="Chuyên mục", endpoint="category"))
     admin.add_view(TagView(Tag, name="Từ khóa", endpoint="tag"))
     admin.add_view(MediaView(Media, name="Thư viện ảnh", endpoint="media"))
+    admin.add_view(PageView(Page, name="Giới thiệu", endpoint="intro_page"))
+    admin.add_view(ScheduleWeekView(ScheduleWeek, name="Lịch công tác", endpoint="schedule_week"))
     admin.add_view(AlbumView(Album, name="Album ảnh", endpoint="album"))
     add_demo_loader(app, load_demo_albums)
     admin.add_view(UserView(User, name="Tài khoản", endpoint="user", category="Hệ thống"))

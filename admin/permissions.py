@@ -38,6 +38,12 @@ ENDPOINT_RULES = {
     "article.transition": ("article", "edit"),  # which step a role may take: admin.editorial
     "article.revisions": ("article", "read"),
     "article.restore": ("article", "edit"),
+    "intro_page.transition": ("page", "edit"),  # Giới thiệu pages: the same workflow as articles
+    "intro_page.revisions": ("page", "read"),
+    "intro_page.restore": ("page", "edit"),
+    "schedule_week.transition": ("schedule", "edit"),  # Lịch công tác weeks, likewise
+    "schedule_week.revisions": ("schedule", "read"),
+    "schedule_week.restore": ("schedule", "edit"),
     "document.transition": ("document", "edit"),  # which step: admin.editorial, from RULES["document"]
     "document.revisions": ("document", "read"),
     "document.restore": ("document", "edit"),

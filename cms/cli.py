@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from . import pages_demo, schedule_demo
 from .config import uploads_dir
 from .content_import import import_categories, import_folder
 from .db import database
@@ -48,8 +49,10 @@ def load_demo_command(if_empty):
                             ignore=shutil.ignore_patterns("*.py"))
         import_categories(CONTENT_DIR / "categories.yaml")
         report = import_folder(CONTENT_DIR / "articles")
-        # Other packages (back office, visits) add their demo data through this hook.
-        for loader in current_app.extensions.get("demo_loaders", []):
+        # The core's sections first (the departments before visits' reference data), then what
+        # other packages (back office, visits) add through add_demo_loader.
+        core = [pages_demo.load_demo, schedule_demo.load_demo]
+        for loader in core + current_app.extensions.get("demo_loaders", []):
             click.echo(loader())
     _print_report(report)
     if report.errors:

@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, abort, current_app, url_for
 
+from . import pages, schedule
 from .albums_views import sitemap_entries as album_sitemap_entries
 from .caching import cached_page
 from .document_views import sitemap_entries as document_sitemap_entries
@@ -86,6 +87,9 @@ def sitemap():
             .where(Article.is_public_expr()).order_by(Article.published_at.desc()).tuples())
     for slug, updated_at, published_at in rows:
         add(url_for("public.article", slug=slug, _external=True), max(updated_at, published_at))
+    for section in (pages, schedule):  # the portal's sections: each lists its own addresses
+        for loc, lastmod in section.sitemap_urls():
+            add(loc, lastmod)
     for loc, lastmod in document_sitemap_entries():
         add(loc, lastmod)
     for loc, lastmod in album_sitemap_entries():

@@ -27,6 +27,12 @@ RULES = {
         "delete": {ADMIN, EDITOR},
         "publish": {ADMIN, EDITOR},
     },
+    # Giới thiệu pages and Lịch công tác weeks: the articles' rule (staff write drafts, editors
+    # publish); staff edit only their own drafts (admin.views.pages / schedule).
+    "page": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF}, "edit": {ADMIN, EDITOR, STAFF},
+             "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
+    "schedule": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF}, "edit": {ADMIN, EDITOR, STAFF},
+                 "delete": {ADMIN, EDITOR}, "publish": {ADMIN, EDITOR}},
     # The documents register (Văn bản, cms.documents): editors keep and publish it; staff enter
     # drafts and submit them (own drafts only, as articles); leaders read it.
     "document": {"read": ALL_ROLES, "create": {ADMIN, EDITOR, STAFF}, "edit": {ADMIN, EDITOR, STAFF},

@@ -23,6 +23,8 @@ from cms.accounts import User
 from cms.db import database
 from cms.migrations import add_column_if_missing, register
 from cms.models import BaseModel, IndexTask, enqueue_index
+from cms.organisation import RENAME_HOOKS as _DEPARTMENT_RENAME_HOOKS
+from cms.organisation import Department  # re-exported: the one list of departments is the core's
 from cms.text import fold, nfc, normalize_tones
 from cms.timeutil import utcnow
 from cms.trees import id_tree
@@ -117,28 +119,13 @@ def _changed(model, *names):
     return tuple(stored) != current
 
 
-class Department(BaseModel):
-    """A department (phòng) of the Board."""
+def _reindex_department_visits(department_id):
+    """A department's name is in its visits' documents (called inside its renaming transaction)."""
+    enqueue_visits(visits_of_department(department_id))
 
-    code = CharField(max_length=30, unique=True)
-    name = CharField(max_length=200)
-    position = IntegerField(default=0)
-    active = BooleanField(default=True)
 
-    class Meta:
-        table_name = "visit_department"
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.code, self.name = clean(self.code), clean(self.name)
-        with database.atomic():
-            renamed = _changed(self, "name")
-            result = super().save(*args, **kwargs)
-            if renamed:  # its name is in its visits' documents
-                enqueue_visits(visits_of_department(self.id))
-            return result
+if _reindex_department_visits not in _DEPARTMENT_RENAME_HOOKS:
+    _DEPARTMENT_RENAME_HOOKS.append(_reindex_department_visits)
 
 
 class Official(BaseModel):

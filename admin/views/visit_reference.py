@@ -70,10 +70,14 @@ class DepartmentView(ReferenceView):
     column_list = ["code", "name", "position", "active"]
     column_labels = {"code": "Mã", "name": "Tên phòng", "position": "Thứ tự", "active": "Đang hoạt động"}
     column_default_sort = [(Department.position, False), (Department.name, False)]
-    form_columns = ["code", "name", "position", "active"]
+    # head_name/head_title: who leads it, as the public organisation page (Giới thiệu) shows it
+    form_columns = ["code", "name", "position", "active", "head_name", "head_title"]
     form_args = {"code": {"label": "Mã", "validators": [DataRequired(), Length(max=30)]},
                  "name": {"label": "Tên phòng", "validators": [DataRequired(), Length(max=200)]},
-                 "position": {"label": "Thứ tự"}, "active": {"label": "Đang hoạt động"}}
+                 "position": {"label": "Thứ tự"}, "active": {"label": "Đang hoạt động"},
+                 "head_name": {"label": "Người đứng đầu (hiện trên trang Giới thiệu)",
+                               "validators": [Length(max=200)]},
+                 "head_title": {"label": "Chức vụ người đứng đầu", "validators": [Length(max=200)]}}
 
     def on_model_change(self, form, model, is_created):
         clash = Department.get_or_none((Department.code == model.code.strip())

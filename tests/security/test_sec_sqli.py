@@ -15,7 +15,8 @@ ATTACKER = {"article": "staff", "media": "staff", "category": "editor", "tag": "
             "visit_locality": "field_b", "visit_assignment": "field_b", "visit_official": "field_b",
             "visit_department": "field_b", "visit_calendar": "field_b", "visit_dashboard": "field_b",
             "visit_import": "leader", "staff_search": "field_b", "admin": "staff",
-            "site_settings": "admin", "site_link": "editor", "album": "staff", "document": "staff"}
+            "site_settings": "admin", "site_link": "editor", "album": "staff", "document": "staff",
+            "intro_page": "staff", "schedule_week": "staff"}
 # What each attacker must never see.
 HIDDEN = {"staff": ["Bài nháp người khác", "lichmat6630", "luutrumat8842"],
           "field_b": ["Đi cơ sở Kỳ Sơn", "Biên bản A"],
