@@ -1,5 +1,6 @@
 """Anonymous GETs of cached pages answered before Flask (a WSGI layer)."""
 
+from playhouse.pool import PooledDatabase
 from werkzeug.wrappers import Request
 
 from .db import database
@@ -15,8 +16,9 @@ class FastPageMiddleware:
     lookup and the stored bytes. Requests with a cookie of ours (a session: maybe logged in) and
     every miss go to Flask, whose cached_page renders and stores the page.
 
-    The database connection opened here is left open for the thread's next request: opening
-    one (and its PRAGMAs on SQLite) costs more than the rest of a cache hit."""
+    On SQLite the connection opened here is left open for the thread's next request: opening one
+    (and its PRAGMAs) costs more than the rest of a cache hit. A pooled PostgreSQL connection is
+    given back to the pool after the hit."""
 
     def __init__(self, wsgi_app, flask_app):
         self.wsgi_app = wsgi_app
@@ -66,6 +68,10 @@ class FastPageMiddleware:
             return self.wsgi_app(environ, start_response)
         status, headers, body = answer_hit(entry, tag, validator, request_,
                                            self.flask_app.extensions["view_counter"])
+        if isinstance(database.obj, PooledDatabase):
+            # A pooled connection goes back to the pool: a thread that ends (a server starting one
+            # per request) would keep its own from the pool forever. Borrowing one again is cheap.
+            database.close()
         start_response(status, headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" or not body else [body]
 

@@ -86,6 +86,13 @@ class VietnameseTokenizer(Tokenizer):
             pos += max(1, len(parts))
 
 
+# Analysis is a third of a rebuild, and a text's tokens repeat (news uses a few thousand syllables):
+# each distinct token is put in its exact and folded forms once per process.
+TOKEN_FORMS_CACHED = 200_000
+_exact_token = lru_cache(maxsize=TOKEN_FORMS_CACHED)(exact_form)
+_folded_token = lru_cache(maxsize=TOKEN_FORMS_CACHED)(folded_form)
+
+
 class ExactFilter(Filter):
     """Lower case, one tone placement; diacritics kept."""
 
@@ -94,7 +101,7 @@ class ExactFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = exact_form(token.text)
+            token.text = _exact_token(token.text)
             yield token
 
 
@@ -106,7 +113,7 @@ class FoldFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = folded_form(token.text)
+            token.text = _folded_token(token.text)
             yield token
 
 
