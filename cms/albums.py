@@ -11,17 +11,16 @@ in its transaction.
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from .accounts import User
-from .db import database
 from .media import Media
 from .migrations import register
-from .models import Article, BaseModel, bump_site_version, unique_slug
+from .models import Article, BaseModel, ShownOnPublicPages, unique_slug
 from .text import nfc
 from .timeutil import to_local, utcnow
 
 MAX_PHOTOS = 120  # per album: the album page shows all of them, so its cost stays bounded
 
 
-class Album(BaseModel):
+class Album(ShownOnPublicPages, BaseModel):
     DRAFT, PENDING, PUBLISHED, ARCHIVED = Article.DRAFT, Article.PENDING, Article.PUBLISHED, Article.ARCHIVED
     STATUSES = Article.STATUSES
 
@@ -76,17 +75,10 @@ class Album(BaseModel):
         self.updated_at = utcnow()
         if self.status == self.PUBLISHED and self.published_at is None:
             self.published_at = utcnow()
-        with database.atomic():
-            bump_site_version()
-            return super().save(*args, **kwargs)
-
-    def delete_instance(self, *args, **kwargs):
-        with database.atomic():
-            bump_site_version()
-            return super().delete_instance(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
 
-class AlbumPhoto(BaseModel):
+class AlbumPhoto(ShownOnPublicPages, BaseModel):
     album = ForeignKeyField(Album, backref="photo_links", on_delete="CASCADE")
     media = ForeignKeyField(Media, backref="album_links", on_delete="CASCADE")
     position = IntegerField(default=0)
@@ -101,14 +93,7 @@ class AlbumPhoto(BaseModel):
 
     def save(self, *args, **kwargs):
         self.caption = nfc(self.caption or "").strip()
-        with database.atomic():
-            bump_site_version()
-            return super().save(*args, **kwargs)
-
-    def delete_instance(self, *args, **kwargs):
-        with database.atomic():
-            bump_site_version()
-            return super().delete_instance(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
 
 def photo_counts(album_ids):

@@ -7,16 +7,17 @@ back office keeps the upload side (admin.media: checking, storing, resizing, del
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from .accounts import User
-from .db import database
 from .migrations import register
-from .models import BaseModel, bump_site_version
+from .models import BaseModel, ShownOnPublicPages
 from .timeutil import utcnow
 
 # Each upload gets these renditions, by name and width in pixels (admin.media writes them).
 RENDITIONS = {"thumb": 400, "article": 960}
 
 
-class Media(BaseModel):
+# Public pages show library images (album photos) and their captions (an article's cover): a change
+# or a removal is a change of what they show.
+class Media(ShownOnPublicPages, BaseModel):
     file_name = CharField(max_length=200, unique=True)  # generated, relative to uploads/
     original_name = CharField(max_length=255, default="")
     title = CharField(max_length=300, default="")
@@ -32,18 +33,6 @@ class Media(BaseModel):
 
     def __str__(self):
         return self.title or self.original_name or self.file_name
-
-    # Public pages show library images (album photos) and their captions (an article's cover):
-    # a change or a removal is a change of what they show.
-    def save(self, *args, **kwargs):
-        with database.atomic():
-            bump_site_version()
-            return super().save(*args, **kwargs)
-
-    def delete_instance(self, *args, **kwargs):
-        with database.atomic():
-            bump_site_version()
-            return super().delete_instance(*args, **kwargs)
 
     @staticmethod
     def rendition_name(file_name, rendition):

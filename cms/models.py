@@ -317,6 +317,23 @@ def bump_site_version():
         SiteState.insert(id=1, version=1, changed_at=utcnow()).on_conflict_ignore().execute()
 
 
+class ShownOnPublicPages:
+    """A model whose rows public pages show (albums, pages, links, library images...): every save
+    and delete bumps the site version in its own transaction, so cached pages follow at once.
+    Mixed in before BaseModel; a model's own save() normalizes its fields, then calls super()."""
+
+    def save(self, *args, **kwargs):
+        with database.atomic():
+            result = super().save(*args, **kwargs)
+            bump_site_version()
+            return result
+
+    def delete_instance(self, *args, **kwargs):
+        with database.atomic():
+            bump_site_version()
+            return super().delete_instance(*args, **kwargs)
+
+
 class IndexTask(BaseModel):
     """The search outbox: "document X changed", written in the transaction of the change.
 

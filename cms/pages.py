@@ -14,10 +14,9 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Text
 from . import models
 from .accounts import User
 from .caching import cached_page
-from .db import database
 from .markup import render_markdown
 from .migrations import register
-from .models import Article, BaseModel, bump_site_version, unique_slug
+from .models import Article, BaseModel, ShownOnPublicPages, unique_slug
 from .organisation import Department
 from .site import add_portal_section
 from .text import nfc
@@ -26,7 +25,7 @@ from .timeutil import utcnow
 PAGE_LIST_LIMIT = 50  # the index lists at most this many pages (a bounded request)
 
 
-class EditorialFields(BaseModel):
+class EditorialFields(ShownOnPublicPages, BaseModel):
     """What the editorial workflow (admin.editorial) expects of a content kind: the articles'
     statuses, an owner, when it was published and a version for optimistic locking."""
 
@@ -108,15 +107,7 @@ class Page(EditorialFields):
         self.body_html = render_markdown(self.body)
         self.slug = (self.slug or "").strip() or unique_slug(Page, self.title, exclude_id=self.id)
         self.stamp()
-        with database.atomic():
-            result = super().save(*args, **kwargs)
-            bump_site_version()
-            return result
-
-    def delete_instance(self, *args, **kwargs):
-        with database.atomic():
-            bump_site_version()
-            return super().delete_instance(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
 
 register("0150_intro_pages", lambda db: db.create_tables([Page], safe=True))

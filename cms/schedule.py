@@ -16,9 +16,8 @@ from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerF
 
 from . import dateline
 from .caching import cached_page
-from .db import database
 from .migrations import register
-from .models import BaseModel, bump_site_version
+from .models import BaseModel, ShownOnPublicPages
 from .pages import EditorialFields, newest_publication
 from .site import add_portal_section
 from .text import fold, nfc
@@ -148,18 +147,13 @@ class ScheduleWeek(EditorialFields):
         self.note = nfc(self.note or "").strip()
         self.title = str(self)
         self.stamp()
-        with database.atomic():
-            result = super().save(*args, **kwargs)
-            bump_site_version()
-            return result
+        return super().save(*args, **kwargs)
 
     def delete_instance(self, *args, **kwargs):
-        with database.atomic():
-            bump_site_version()
-            return super().delete_instance(*args, recursive=True, **kwargs)
+        return super().delete_instance(*args, recursive=True, **kwargs)  # its items with it
 
 
-class ScheduleItem(BaseModel):
+class ScheduleItem(ShownOnPublicPages, BaseModel):
     """One meeting, trip or task of a day of the week."""
 
     week = ForeignKeyField(ScheduleWeek, backref="items", on_delete="CASCADE")
@@ -195,15 +189,7 @@ class ScheduleItem(BaseModel):
         parsed = parse_time_of_day(self.time_text)
         if parsed is not None:  # the back-office form refuses the others, with a message
             self.time_text, self.sort_minutes = parsed
-        with database.atomic():
-            result = super().save(*args, **kwargs)
-            bump_site_version()
-            return result
-
-    def delete_instance(self, *args, **kwargs):
-        with database.atomic():
-            bump_site_version()
-            return super().delete_instance(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
 
 register("0160_schedule", lambda db: db.create_tables([ScheduleWeek, ScheduleItem], safe=True))

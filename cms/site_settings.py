@@ -17,7 +17,7 @@ from .cli import add_demo_loader
 from .dateline import date_line, local_today
 from .db import database
 from .migrations import register
-from .models import BaseModel, bump_site_version
+from .models import BaseModel, ShownOnPublicPages
 from .site import per_site_state
 from .text import nfc
 from .timeutil import utcnow
@@ -26,7 +26,7 @@ SETTINGS_ID = 1
 MAX_LINKS = 50  # the footer shows at most this many links (a public page's cost stays bounded)
 
 
-class SiteSettings(BaseModel):
+class SiteSettings(ShownOnPublicPages, BaseModel):
     """The one row of the site's own facts; an empty field is not shown."""
 
     id = IntegerField(primary_key=True, default=SETTINGS_ID)
@@ -61,15 +61,13 @@ class SiteSettings(BaseModel):
         for name in self.TEXT_FIELDS:
             setattr(self, name, nfc(getattr(self, name) or "").strip())
         self.updated_at = utcnow()
-        with database.atomic():
-            bump_site_version()
-            if not kwargs.get("force_insert") and not SiteSettings.select().where(
-                    SiteSettings.id == self.id).exists():
-                kwargs["force_insert"] = True  # the row has a fixed id: peewee would UPDATE nothing
-            return super().save(*args, **kwargs)
+        if not kwargs.get("force_insert") and not SiteSettings.select().where(
+                SiteSettings.id == self.id).exists():
+            kwargs["force_insert"] = True  # the row has a fixed id: peewee would UPDATE nothing
+        return super().save(*args, **kwargs)
 
 
-class SiteLink(BaseModel):
+class SiteLink(ShownOnPublicPages, BaseModel):
     """A link of "Liên kết website": a related body's site, in the order of `position`."""
 
     name = CharField(max_length=200)
@@ -92,14 +90,7 @@ class SiteLink(BaseModel):
     def save(self, *args, **kwargs):
         self.name = nfc(self.name or "").strip()
         self.url = (self.url or "").strip()
-        with database.atomic():
-            bump_site_version()
-            return super().save(*args, **kwargs)
-
-    def delete_instance(self, *args, **kwargs):
-        with database.atomic():
-            bump_site_version()
-            return super().delete_instance(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
 
 def _create_tables(db):
