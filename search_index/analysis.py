@@ -88,7 +88,7 @@ class VietnameseTokenizer(Tokenizer):
 
 # Analysis is a third of a rebuild, and a text's tokens repeat (news uses a few thousand syllables):
 # each distinct token is put in its exact and folded forms once per process.
-TOKEN_FORMS_CACHED = 200_000
+TOKEN_FORMS_CACHED = 50_000  # ~15 MB at most, each of the two
 _exact_token = lru_cache(maxsize=TOKEN_FORMS_CACHED)(exact_form)
 _folded_token = lru_cache(maxsize=TOKEN_FORMS_CACHED)(folded_form)
 

@@ -24,9 +24,10 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-# Decoded values kept per worker process (posting ids and weights, positions): about 8 bytes each,
-# so ~64 MB at most; the least recently used posting lists are dropped past it.
-CACHE_VALUES = 8_000_000
+# Memory the decoded posting lists may take per worker process (ids and weights: 16 bytes a posting;
+# a posting's still-encoded positions: a bytes object of ~50); the least recently used are dropped.
+CACHE_BYTES = 40 * 1024 * 1024
+POSTING_BYTES, ENCODED_POSITIONS_BYTES = 16, 56
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)
 _POSITION_BITS = 32  # a position is stored with its document as (docnum << 32) | position
 
@@ -47,7 +48,7 @@ class _Postings:
     def __init__(self, ids, weights, values=None, decode=None):
         self.ids, self.weights, self.values, self.decode = ids, weights, values, decode
         self.positions = None
-        self.size = len(ids) * (3 if values is not None else 2)
+        self.size = len(ids) * (POSTING_BYTES + (ENCODED_POSITIONS_BYTES if values is not None else 0))
 
     def positions_at(self, where):
         """(docnum << 32) | position of every position of the postings at indexes `where`."""
@@ -57,7 +58,7 @@ class _Postings:
         encoded = np.asarray([(int(ids[i]) << _POSITION_BITS) | position
                               for i in where.tolist() for position in decode(values[i])], dtype=np.int64)
         if len(where) == len(self.ids):
-            self.positions = encoded
+            self.positions = encoded  # kept: counted in the budget below as the encoded ones were
         return encoded
 
 
@@ -131,7 +132,7 @@ def _lengths_column():
 class VectorScorer:
     """Evaluates search_index.query's query trees on one searcher, segment by segment."""
 
-    def __init__(self, budget=CACHE_VALUES):
+    def __init__(self, budget=CACHE_BYTES):
         self._budget = budget
         self._lock = threading.Lock()
         self._segments = {}  # segment id -> _SegmentArrays
