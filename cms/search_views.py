@@ -10,7 +10,7 @@ from .markup import html_to_text
 from .models import Article
 from .search_port import IndexUnavailable, SearchBusy, search_service
 from .site import category_tree
-from .timeutil import isoformat_local, to_local, utcnow
+from .timeutil import isoformat_local, utcnow
 
 bp = Blueprint("search", __name__)
 
@@ -90,6 +90,14 @@ def _api_result(result, terms):
             "snippet": _snippet(result, terms)}
 
 
+def _year_options(found, selected):
+    """The year filter's choices: the years that have results (and the one chosen, if any)."""
+    years = set(found.years) if found else set()
+    if selected is not None and 1900 < selected < 3000:
+        years.add(selected)
+    return sorted(years, reverse=True)
+
+
 SEARCH_ARGS = ("q", "page", "sort", "chuyen-muc", "nam")
 
 
@@ -103,12 +111,11 @@ def public_index_state(app):
 def search_page():
     found, results, error = _run_search(PER_PAGE)
     results = [(result, _snippet(result, found.terms)) for result in results] if found else []
-    current_year = to_local(utcnow()).year
     return render_template(
         "search.html", found=found, results=results, error=error, busy_message=BUSY_MESSAGE, sorts=SORTS,
         query=request.args.get("q", "")[:300], sort=request.args.get("sort", "relevance"),
         selected_category=request.args.get("chuyen-muc", ""), selected_year=request.args.get("nam", ""),
-        years=list(range(current_year, current_year - 15, -1)),
+        years=_year_options(found, request.args.get("nam", type=int)),
         # "bài viết" while the site has no public document, else "kết quả" (either kind)
         found_noun="kết quả" if found and found.total and Document.public().exists() else "bài viết")
 

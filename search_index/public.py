@@ -42,6 +42,7 @@ class SearchPage:
     terms: set = field(default_factory=set)
     partial: bool = False  # no document had every word: closest matches shown
     suggestion: str = ""
+    years: list = field(default_factory=list)  # years (Vietnam's) that have results, newest first
 
     @property
     def pages(self):
@@ -268,6 +269,7 @@ class PublicSearch:
                                                         bonus=self._vector.phrase_bonus)
             if result.total:
                 result.partial = not require_all
+                result.years = self._years(searcher, matched)
                 result.keys = [searcher.stored_fields(docnum)["key"] for docnum in docnums]
                 result.ids = [_doc_id(key) for key in result.keys if key.startswith("article:")]
                 break
@@ -278,6 +280,18 @@ class PublicSearch:
                 result.suggestion = (self._keystroke_reading(searcher, parsed, restriction, scheduled)
                                      or self._suggest(searcher, parsed, restriction, scheduled))
         return result
+
+    # Vietnam keeps UTC+7 all year (no daylight saving): a UTC time's local year is its year 7 hours on.
+    VIETNAM_OFFSET = np.timedelta64(7, "h")
+
+    def _years(self, searcher, docnums):
+        """The local years of these documents' publication, newest first (the year filter's options)."""
+        dates = self._dates(searcher)
+        if not len(docnums) or not len(dates):
+            return []
+        local = dates[np.asarray(docnums, dtype=np.int64)] + self.VIETNAM_OFFSET
+        years = np.unique(local.astype("datetime64[Y]").astype(np.int64) + 1970)
+        return [int(year) for year in years[::-1]]
 
     def _dates(self, searcher):
         """Every document's published_at, by docnum (date_array), read once per state of the index

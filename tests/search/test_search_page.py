@@ -326,3 +326,23 @@ def test_when_every_cold_search_slot_is_taken_a_new_query_is_told_to_retry_and_k
             slots.release()
     again = demo.get("/tim-kiem?q=chi+bo+kiem+tra").get_data(as_text=True)  # the busy answer was not kept
     assert "Đang có nhiều lượt" not in again and "Tìm thấy" in again
+
+
+def test_the_year_filter_offers_only_years_with_results_and_the_total_reads_as_vietnamese(demo):
+    found = demo.page("đảng viên")
+    assert found.years and found.years == sorted(found.years, reverse=True)
+    html = demo.get("/tim-kiem?q=%C4%91%E1%BA%A3ng+vi%C3%AAn").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d{4})"', html)
+    assert [int(year) for year in options] == found.years
+    for year in found.years:  # each year offered finds something
+        assert demo.page("đảng viên", year=year).total
+    assert "2011" not in options  # no demo article is that old
+    assert "<option value=\"2011\" selected>" in demo.get(
+        "/tim-kiem?q=dang+vien&nam=2011").get_data(as_text=True)  # the one chosen stays shown
+
+
+def test_a_total_in_thousands_is_written_with_a_dot(site):
+    from flask import render_template_string
+
+    with site.app.test_request_context():
+        assert render_template_string("{{ 98000|so }}") == "98.000"
