@@ -20,9 +20,11 @@ from cms import (
     site,
     site_settings,
 )
+from cms.albums_search import AlbumSource
 from cms.backup import init_app as init_backup_commands
 from cms.config import load_settings
 from cms.documents_search import DocumentSource
+from cms.pages_search import PageSource
 from cms.search_documents import ArticleSource
 from cms.timeutil import format_date, format_datetime, isoformat_local
 from visits.search_source import sources as visit_search_sources
@@ -46,7 +48,8 @@ def create_app(config=None):
     document_views.init_app(app)
     albums_views.init_app(app)
     # visits: internal only
-    search_index.init_app(app, sources=[ArticleSource(), DocumentSource(), *visit_search_sources()])
+    public_kinds = [ArticleSource(), DocumentSource(), PageSource(), AlbumSource()]
+    search_index.init_app(app, sources=[*public_kinds, *visit_search_sources()])
     public.register_error_pages(app)
     cli.init_app(app)
     init_backup_commands(app)

@@ -21,6 +21,7 @@ MAX_PHOTOS = 120  # per album: the album page shows all of them, so its cost sta
 
 
 class Album(ShownOnPublicPages, BaseModel):
+    search_kind = "album"  # cms.albums_search
     DRAFT, PENDING, PUBLISHED, ARCHIVED = Article.DRAFT, Article.PENDING, Article.PUBLISHED, Article.ARCHIVED
     STATUSES = Article.STATUSES
 
@@ -90,6 +91,9 @@ class AlbumPhoto(ShownOnPublicPages, BaseModel):
 
     def __str__(self):
         return self.caption or str(self.media)
+
+    def search_documents(self):
+        return [("album", self.album_id)]  # its caption is part of the album's document
 
     def save(self, *args, **kwargs):
         self.caption = nfc(self.caption or "").strip()

@@ -5,45 +5,36 @@ parts, so "2993-QD/TU", "2993 qd tu" and "2993" find it), its body the summary, 
 field. Published documents only; a scheduled one is masked at query time like a scheduled article.
 """
 
+from flask import url_for
+
 from .documents import Document
 from .markup import html_to_text
-from .search_sources import SearchSource
+from .search_sources import PublicResult, PublishedContentSource
 
 
-class DocumentSource(SearchSource):
+class DocumentSource(PublishedContentSource):
     doc_type = "document"
     label = "Văn bản"
-    fields = {"public": ("published_at", "year")}
+    model = Document
 
-    def all_ids(self):
-        return [doc_id for (doc_id,) in Document.select(Document.id).order_by(Document.id).tuples()]
+    def search_body(self, document):
+        return "\n".join([document.summary, document.issuing_body, document.signer, document.field,
+                          html_to_text(document.body_html)])
 
-    def load(self, ids):
-        ids = list(ids)
-        docs = {doc_id: {"public": None, "internal": None} for doc_id in ids}
-        if not ids:
-            return docs
-        for document in Document.select().where(Document.id.in_(ids)):
-            if document.status != Document.PUBLISHED or document.published_at is None:
-                continue
-            docs[document.id]["public"] = {
-                "key": f"document:{document.id}",
-                "kind": "document",
-                "title": document.title,
-                "body": "\n".join([document.summary, document.issuing_body, document.signer, document.field,
-                                   html_to_text(document.body_html)]),
-                "published_at": document.published_at,
-                "year": document.year,
-                "stamp": document.updated_at.isoformat(),
-            }
-        return docs
+    def search_year(self, document):
+        return document.year
 
-    def stamps(self, index_name):
-        if index_name != "public":
-            return {}
-        query = (Document.select(Document.id, Document.updated_at)
-                 .where((Document.status == Document.PUBLISHED) & Document.published_at.is_null(False)))
-        return {f"document:{doc_id}": updated.isoformat() for doc_id, updated in query.tuples()}
+    def public_results(self, ids):
+        return {document.id: PublicResult(
+            kind="document", title=document.title, url=url_for("documents.detail", slug=document.slug),
+            section="Văn bản", section_url=url_for("documents.index"), published_at=document.published_at,
+            shown_date=document.date_issued.strftime("%d/%m/%Y"), date_label="ban hành",
+            date_iso=document.date_issued.isoformat(),
+            details=[f"Số {document.number}", document.issuing_body],
+            # issuer and date are in the meta line: the snippet is cut from what it says
+            text=" ".join([document.summary, html_to_text(document.body_html)]),
+            api={"kind": "document", "number": document.number})
+            for document in self.listed(ids).values()}
 
     @staticmethod
     def listed(ids):

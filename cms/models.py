@@ -319,19 +319,32 @@ def bump_site_version():
 
 class ShownOnPublicPages:
     """A model whose rows public pages show (albums, pages, links, library images...): every save
-    and delete bumps the site version in its own transaction, so cached pages follow at once.
-    Mixed in before BaseModel; a model's own save() normalizes its fields, then calls super()."""
+    and delete bumps the site version in its own transaction, so cached pages follow at once; a
+    model found by public search (`search_kind`) also writes its outbox row there. Mixed in before
+    BaseModel; a model's own save() normalizes its fields, then calls super()."""
+
+    search_kind = None  # the kind of its documents in the public index, if it has any
+
+    def search_documents(self):
+        """(kind, id) of the search documents this row's change alters."""
+        return [(self.search_kind, self.id)] if self.search_kind else []
 
     def save(self, *args, **kwargs):
         with database.atomic():
             result = super().save(*args, **kwargs)
+            for kind, doc_id in self.search_documents():
+                enqueue_index(kind, [doc_id])
             bump_site_version()
             return result
 
     def delete_instance(self, *args, **kwargs):
         with database.atomic():
             bump_site_version()
-            return super().delete_instance(*args, **kwargs)
+            changed = self.search_documents()
+            result = super().delete_instance(*args, **kwargs)
+            for kind, doc_id in changed:
+                enqueue_index(kind, [doc_id])  # the source finds nothing public: the index drops it
+            return result
 
 
 class IndexTask(BaseModel):

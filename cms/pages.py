@@ -67,6 +67,8 @@ def newest_publication(model):
 class Page(EditorialFields):
     """A page of Giới thiệu."""
 
+    search_kind = "page"  # cms.pages_search
+
     SHOWS_NOTHING, SHOWS_DEPARTMENTS, SHOWS_CONTACT = "", "departments", "contact"
     SHOWS = [(SHOWS_NOTHING, "Không"), (SHOWS_DEPARTMENTS, "Danh sách phòng, ban và người đứng đầu"),
              (SHOWS_CONTACT, "Địa chỉ, điện thoại, thư điện tử (lấy từ Thông tin trang)")]

@@ -11,8 +11,8 @@ from flask import url_for
 from .article_access import article_search_grant, visible_articles
 from .markup import html_to_text
 from .models import Article, ArticleTag, Category, Tag
-from .search_sources import SearchSource
-from .timeutil import format_date, to_local
+from .search_sources import PublicResult, SearchSource
+from .timeutil import format_date, isoformat_local, to_local
 from .trees import Tree
 
 
@@ -85,6 +85,15 @@ class ArticleSource(SearchSource):
             date=format_date(article.published_at or article.created_at), place=article.category.name,
             text="\n".join([article.lead or "", html_to_text(article.body_html)]))
             for article in visible_articles(query, user)}
+
+    def public_results(self, ids):
+        query = Article.public().where(Article.id.in_(list(ids)))
+        return {article.id: PublicResult(
+            kind="article", title=article.title, url=url_for("public.article", slug=article.slug),
+            section=article.category.name, section_url=url_for("public.category", slug=article.category.slug),
+            published_at=article.published_at, shown_date=format_date(article.published_at),
+            date_iso=isoformat_local(article.published_at),
+            text=" ".join([article.lead, html_to_text(article.body_html)])) for article in query}
 
     @staticmethod
     def stamp(article):

@@ -36,6 +36,10 @@ class SearchPort(Protocol):
     def public_index_is_current(self):
         """True when the public index has applied every outbox row (a result page may be cached)."""
 
+    def public_sources(self):
+        """{kind: source} of the public index's kinds (cms.search_sources: `public_results(ids)`
+        gives the results readers may see now)."""
+
     def make_snippet(self, text, words):
         """HTML-safe snippet of `text` around the typed `words`, matches marked."""
 

@@ -1,13 +1,9 @@
-"""Public search: the /tim-kiem page and the /api/search JSON API (published articles and documents,
-in one list, in the index's order)."""
+"""Public search: the /tim-kiem page and the /api/search JSON API (published articles, documents,
+Giới thiệu pages and albums, in one list, in the index's order; each kind's source shows its own)."""
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 
 from .caching import cached_page
-from .documents import Document
-from .documents_search import DocumentSource
-from .markup import html_to_text
-from .models import Article
 from .search_port import IndexUnavailable, SearchBusy, search_service
 from .site import category_tree
 from .timeutil import isoformat_local, utcnow
@@ -23,13 +19,6 @@ SORTS = {"relevance": "Liên quan nhất", "date": "Mới nhất"}
 def _int_arg(name, default, low, high):
     value = request.args.get(name, default, type=int)
     return min(max(value if value is not None else default, low), high)
-
-
-class Result:
-    """One search result: an article or a document ("kind"), as the page and the API show it."""
-
-    def __init__(self, kind, item):
-        self.kind, self.item = kind, item
 
 
 def _run_search(per_page):
@@ -57,37 +46,42 @@ def _run_search(per_page):
         return None, [], "unavailable"
     if not search_service().public_index_is_current():  # another process holds the writer: results may lag
         g.page_not_cacheable = True
-    # The index gives keys; the database decides what is public right now, and in what order.
-    by_id = {a.id: a for a in Article.public().where(Article.id.in_(found.ids))} if found.ids else {}
-    document_ids = [int(key.partition(":")[2]) for key in found.keys if key.startswith("document:")]
-    documents = DocumentSource.listed(document_ids)
-    results = []
-    for key in found.keys:
+    return found, _results(found.keys), None
+
+
+def _results(keys):
+    """The PublicResults of the index's keys ("kind:id"), in its order: each kind's source says
+    what readers may see now (a few queries a kind)."""
+    sources = search_service().public_sources()
+    wanted = {}
+    for key in keys:
         kind, _, doc_id = key.partition(":")
-        item = (by_id if kind == "article" else documents if kind == "document" else {}).get(int(doc_id))
-        if item is not None:
-            results.append(Result(kind, item))
-    return found, results, None
+        if kind in sources and doc_id.isdigit():
+            wanted.setdefault(kind, []).append(int(doc_id))
+    shown = {kind: sources[kind].public_results(ids) for kind, ids in wanted.items()}
+    results = []
+    for key in keys:
+        kind, _, doc_id = key.partition(":")
+        result = shown.get(kind, {}).get(int(doc_id)) if doc_id.isdigit() else None
+        if result is not None:
+            results.append(result)
+    return results
 
 
 def _snippet(result, terms):
-    item = result.item
-    if result.kind == "document":
-        text = " ".join([item.summary, html_to_text(item.body_html)])  # issuer and date: in the meta line
-    else:
-        text = " ".join([item.lead, html_to_text(item.body_html)])
-    return search_service().make_snippet(text, terms)
+    return search_service().make_snippet(result.text, terms)
 
 
 def _api_result(result, terms):
-    item = result.item
-    if result.kind == "document":
-        return {"kind": "document", "title": item.title, "number": item.number,
-                "url": url_for("documents.detail", slug=item.slug), "category": "Văn bản",
-                "published_at": isoformat_local(item.published_at), "snippet": _snippet(result, terms)}
-    return {"title": item.title, "url": url_for("public.article", slug=item.slug),
-            "category": item.category.name, "published_at": isoformat_local(item.published_at),
-            "snippet": _snippet(result, terms)}
+    return {"title": result.title, "url": result.url, "category": result.section,
+            "published_at": isoformat_local(result.published_at), "snippet": _snippet(result, terms),
+            **result.api}
+
+
+def _other_kinds_public():
+    """Whether results may be of other kinds than articles (the page then counts "kết quả")."""
+    return any(getattr(source, "model", None) is not None and source.model.public().exists()
+               for kind, source in search_service().public_sources().items() if kind != "article")
 
 
 def _year_options(found, selected):
@@ -116,8 +110,8 @@ def search_page():
         query=request.args.get("q", "")[:300], sort=request.args.get("sort", "relevance"),
         selected_category=request.args.get("chuyen-muc", ""), selected_year=request.args.get("nam", ""),
         years=_year_options(found, request.args.get("nam", type=int)),
-        # "bài viết" while the site has no public document, else "kết quả" (either kind)
-        found_noun="kết quả" if found and found.total and Document.public().exists() else "bài viết")
+        # "bài viết" while the site has only articles in public, else "kết quả" (any kind)
+        found_noun="kết quả" if found and found.total and _other_kinds_public() else "bài viết")
 
 
 @bp.route("/api/search")

@@ -99,6 +99,10 @@ class SearchService:
         except Exception:  # missing or unreadable: the page says so, and is not cached
             return "unavailable"
 
+    def public_sources(self):
+        """{kind: source} of the kinds the public index holds (each shows its own results)."""
+        return {kind: source for kind, source in self.sources.items() if "public" in source.fields}
+
     @staticmethod
     def make_snippet(text, words):
         return snippets.make_snippet(text, words)

@@ -58,5 +58,5 @@ SCHEMAS = {"public": public_schema, "internal": internal_schema}
 # (search_index.sync refuses any other, whatever a source hands in): visit records, reports and
 # follow-ups are confidential and never reach it; published documents (Văn bản) are public records.
 # The internal index takes each registered source's own kind.
-PUBLIC_KINDS = frozenset({"article", "document"})  # documents: the register (cms.documents)
+PUBLIC_KINDS = frozenset({"article", "document", "page", "album"})  # documents: the register (cms.documents)
 TEXT_FIELDS = ("title", "title_f", "body", "body_f")
