@@ -41,7 +41,8 @@ def write_lock(app):
         other.execute("BEGIN IMMEDIATE")
     else:
         other = psycopg2.connect(**parse(url))
-        other.cursor().execute("LOCK TABLE article, content_revision, audit_entry, index_task IN EXCLUSIVE MODE")
+        other.cursor().execute("LOCK TABLE article, content_revision, audit_entry, index_task "
+                               "IN EXCLUSIVE MODE")
     released = threading.Event()
 
     def release():
