@@ -23,9 +23,7 @@ from wtforms.validators import Optional, ValidationError
 from cms.albums import MAX_PHOTOS, Album, AlbumPhoto, photo_counts
 from cms.db import database
 from cms.media import Media
-from cms.models import unique_slug
 from cms.roles import STAFF, role_of
-from cms.text import slugify
 from cms.timeutil import utcnow
 
 from ..editorial import STATUS_LABELS, ContentKind, register_kind
@@ -127,10 +125,7 @@ class AlbumView(EditorialViewMixin, SecureModelView):
     def on_model_change(self, form, model, is_created):
         if not (model.title or "").strip():
             raise ValidationError("Vui lòng nhập tiêu đề album.")
-        wanted = slugify(form.slug.data or "") if form.slug.data else ""
-        if form.slug.data and (not wanted or unique_slug(Album, wanted, exclude_id=model.id) != wanted):
-            raise ValidationError(f"Đường dẫn '{form.slug.data}' đã được album khác dùng hoặc không hợp lệ.")
-        model.slug = wanted or (form.slug.object_data or "")
+        model.slug = self.chosen_slug(form, model)
         if is_created:  # a new album is a draft of its author; steps go through the workflow
             model.owner, model.status = current_user.id, Album.DRAFT
         model.version = (model.version or 0) + (0 if is_created else 1)

@@ -16,11 +16,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cms.accounts import User
 from cms.article_access import visible_articles
-from cms.db import database, roll_back
 from cms.markup import render_markdown
-from cms.models import Article, Category, is_safe_image_url, search_words, unique_slug
+from cms.models import Article, Category, is_safe_image_url, search_words
 from cms.roles import can
-from cms.text import slugify
 from cms.timeutil import format_datetime, utcnow
 from search_index import IndexUnavailable, staff_search
 
@@ -173,14 +171,7 @@ class ArticleView(EditorialViewMixin, SecureModelView):
         return form
 
     def on_model_change(self, form, model, is_created):
-        if form.slug.data:
-            wanted = slugify(form.slug.data)
-            if not wanted or unique_slug(Article, wanted, exclude_id=model.id) != wanted:
-                raise ValidationError(
-                    f"Đường dẫn '{form.slug.data}' đã được bài khác dùng hoặc không hợp lệ.")
-            model.slug = wanted
-        else:
-            model.slug = form.slug.object_data or ""  # empty: keep the old one, or make one
+        model.slug = self.chosen_slug(form, model)
         if is_created:
             model.owner_id = current_user.id
             model.status = Article.DRAFT
@@ -192,29 +183,7 @@ class ArticleView(EditorialViewMixin, SecureModelView):
                 raise ValidationError(str(exc)) from exc
             model.cover_image = media.url("article")
 
-    def update_model(self, form, model):
-        """Save only if nobody saved since this form was opened; else show what changed."""
-        try:
-            expected = int(form.expected_version.data or 0)
-        except ValueError:
-            expected = 0
-        if expected != model.version:
-            self._report_conflict(form, model)
-            return False
-        with database.atomic() as transaction:
-            claimed = (Article.update(version=Article.version + 1)
-                       .where((Article.id == model.id) & (Article.version == expected)).execute())
-            if not claimed:  # someone saved between our read and this write
-                roll_back(transaction)
-                self._report_conflict(form, Article.get_by_id(model.id))
-                return False
-            model.version = expected + 1
-            ok = super().update_model(form, model)
-            if not ok:
-                roll_back(transaction)
-            return ok
-
-    def _report_conflict(self, form, stored):
+    def report_conflict(self, form, stored):
         last = (Revision.of(stored).select(Revision, User)
                 .join(User, JOIN.LEFT_OUTER, on=(Revision.author == User.id))
                 .order_by(Revision.number.desc()).first())

@@ -16,12 +16,10 @@ from wtforms import HiddenField, MultipleFileField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cms import audit
-from cms.db import database, roll_back
 from cms.document_files import delete_file, detect_kind, save_file
 from cms.documents import KIND_CHOICES, LEGAL_STATUSES, REPLACED, Document, DocumentFile
 from cms.file_checks import FileRefused, clean_file_name
-from cms.models import search_words, unique_slug
-from cms.text import slugify
+from cms.models import search_words
 from cms.timeutil import format_datetime, format_day
 
 from ..editorial import ContentKind, register_kind
@@ -180,14 +178,7 @@ class DocumentView(EditorialViewMixin, SecureModelView):
         return form  # (the create form has no remove_files: form_create_rules leave it out)
 
     def on_model_change(self, form, model, is_created):
-        if form.slug.data:
-            wanted = slugify(form.slug.data)
-            if not wanted or unique_slug(Document, wanted, exclude_id=model.id) != wanted:
-                raise ValidationError(
-                    f"Đường dẫn '{form.slug.data}' đã được văn bản khác dùng hoặc không hợp lệ.")
-            model.slug = wanted
-        else:
-            model.slug = form.slug.object_data or ""
+        model.slug = self.chosen_slug(form, model)
         if model.date_issued is None:
             raise ValidationError("Hãy nhập ngày ban hành (dd/mm/yyyy).")
         if model.replaced_by_id is not None and model.legal_status != REPLACED:
@@ -216,26 +207,10 @@ class DocumentView(EditorialViewMixin, SecureModelView):
             checked.append((data, name))
         return checked
 
-    def update_model(self, form, model):
-        """Save only if nobody saved since this form was opened."""
-        try:
-            expected = int(form.expected_version.data or 0)
-        except ValueError:
-            expected = 0
-        with database.atomic() as transaction:
-            claimed = (Document.update(version=Document.version + 1)
-                       .where((Document.id == model.id) & (Document.version == expected)).execute())
-            if not claimed:
-                roll_back(transaction)
-                form.expected_version.data = Document.get_by_id(model.id).version
-                flash("Văn bản vừa được người khác lưu trong khi bạn đang sửa. Bản của bạn CHƯA được lưu; "
-                      "hãy mở lại văn bản, xem bản mới rồi sửa lại.", "error")
-                return False
-            model.version = expected + 1
-            ok = super().update_model(form, model)
-            if not ok:
-                roll_back(transaction)
-            return ok
+    def report_conflict(self, form, stored):
+        form.expected_version.data = stored.version
+        flash("Văn bản vừa được người khác lưu trong khi bạn đang sửa. Bản của bạn CHƯA được lưu; "
+              "hãy mở lại văn bản, xem bản mới rồi sửa lại.", "error")
 
     def after_model_change(self, form, model, is_created):
         """The revision and audit entry of the save (EditorialViewMixin), then the files: removed,

@@ -7,9 +7,13 @@ from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
 from peewee import JOIN
+from wtforms.validators import ValidationError
 
 from cms.accounts import User
+from cms.db import database, roll_back
+from cms.models import unique_slug
 from cms.roles import can
+from cms.text import slugify
 from cms.timeutil import format_datetime, utcnow
 
 from ..editorial import (
@@ -54,6 +58,50 @@ class EditorialViewMixin:
     def _back_to(self, item):
         target = ".edit_view" if self.can_edit_item(item) else ".details_view"
         return redirect(self.get_url(target, id=item.id))
+
+    # --- saving --------------------------------------------------------------------------------
+    def update_model(self, form, model):
+        """With an `expected_version` field in the form: save only if nobody saved since the form
+        was opened (the version is claimed in the same transaction), else report_conflict()."""
+        if not hasattr(form, "expected_version"):
+            return super().update_model(form, model)
+        try:
+            expected = int(form.expected_version.data or 0)
+        except ValueError:
+            expected = 0
+        if expected != model.version:
+            self.report_conflict(form, model)
+            return False
+        kind_model = type(model)
+        with database.atomic() as transaction:
+            claimed = (kind_model.update(version=kind_model.version + 1)
+                       .where((kind_model.id == model.id) & (kind_model.version == expected)).execute())
+            if not claimed:  # someone saved between our read and this write
+                roll_back(transaction)
+                self.report_conflict(form, kind_model.get_by_id(model.id))
+                return False
+            model.version = expected + 1
+            ok = super().update_model(form, model)
+            if not ok:
+                roll_back(transaction)
+            return ok
+
+    def report_conflict(self, form, stored):
+        """Tell the editor their save was refused: `stored` was saved by someone meanwhile."""
+        form.expected_version.data = stored.version
+        flash(f"{kind_of(stored).label.capitalize()} vừa được người khác lưu trong khi bạn đang sửa. "
+              "Bản của bạn CHƯA được lưu.", "error")
+
+    def chosen_slug(self, form, model):
+        """The slug typed in the form, checked free among the kind's items; empty: keep the old one
+        (a new item gets one made from its title when saved)."""
+        if not form.slug.data:
+            return form.slug.object_data or ""
+        wanted = slugify(form.slug.data)
+        if not wanted or unique_slug(type(model), wanted, exclude_id=model.id) != wanted:
+            raise ValidationError(f"Đường dẫn '{form.slug.data}' đã được {kind_of(model).label} khác dùng "
+                                  "hoặc không hợp lệ.")
+        return wanted
 
     def after_model_change(self, form, model, is_created):
         save_revision(model, current_user, note="Tạo mới" if is_created else "")
