@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 
 from .caching import cached_page
 from .search_port import IndexUnavailable, SearchBusy, search_service
-from .site import category_tree
+from .site import category_tree, per_site_state
 from .timeutil import isoformat_local, utcnow
 
 bp = Blueprint("search", __name__)
@@ -79,9 +79,11 @@ def _api_result(result, terms):
 
 
 def _other_kinds_public():
-    """Whether results may be of other kinds than articles (the page then counts "kết quả")."""
-    return any(getattr(source, "model", None) is not None and source.model.public().exists()
-               for kind, source in search_service().public_sources().items() if kind != "article")
+    """Whether results may be of other kinds than articles (the page then counts "kết quả"): asked
+    once per state of the site, not at every search page."""
+    return per_site_state("other_kinds_public", lambda: any(
+        getattr(source, "model", None) is not None and source.model.public().exists()
+        for kind, source in search_service().public_sources().items() if kind != "article"))
 
 
 def _year_options(found, selected):
