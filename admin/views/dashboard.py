@@ -7,6 +7,8 @@ from cms.article_access import visible_articles
 from cms.models import Article, Category
 from cms.roles import can
 from cms.timeutil import utcnow
+from visits import inbox
+from visits.access import scope_for
 
 from .base import login_redirect
 
@@ -38,4 +40,19 @@ class DashboardView(AdminIndexView):
             scheduled=list(scheduled.order_by(Article.published_at).limit(LIST_SIZE)),
             published=list(Article.public(now).limit(LIST_SIZE)),
             can_review=can("article", "publish"),
+            can_write=can("article", "create"),  # the rule admin.guard enforces on create_view
+            **visit_inboxes(),
         )
+
+
+def visit_inboxes():
+    """The field-visit inboxes of the logged-in person (empty for a role with no access)."""
+    scope = scope_for()
+    return {
+        "to_review": inbox.plans_to_review(scope),
+        "to_answer": inbox.proposals_to_answer(scope, current_user),
+        "returned": inbox.returned_plans(scope),
+        "overdue": inbox.overdue_for_reviewer(scope) if scope.is_reviewer else inbox.my_overdue(scope),
+        "field_access": scope.has_access,
+        "is_reviewer": scope.is_reviewer,
+    }
