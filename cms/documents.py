@@ -326,9 +326,10 @@ def catch_up_citations(batch=2000, max_batches=5):
 
 def citing_articles(document, limit=50):
     """'Bài viết dẫn chiếu': public articles writing the document's number, newest first."""
-    return list(Article.listed().join_from(Article, DocumentCitation,
-                                           on=(DocumentCitation.article == Article.id))
-                .where(DocumentCitation.number_key == document.number_key).limit(limit))
+    # Read from the citations' side: joined, SQLite walked every public article to probe them.
+    citing = DocumentCitation.select(DocumentCitation.article).where(
+        DocumentCitation.number_key == document.number_key)
+    return list(Article.listed().where(Article.id.in_(citing)).limit(limit))
 
 
 DOCUMENT_MODELS = [Document, DocumentFile, DocumentCitation, CitationPosition]
