@@ -15,11 +15,11 @@ like one that does not exist (SecureModelView.get_one and the visit views).
 
 import re
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cms.roles import can
-from visits.access import scope_for
+from visits.access import awaits_official_link, scope_for
 
 from .permissions import ANYONE, FIELD_AREAS, SIGNED_IN, rule_for
 
@@ -91,9 +91,22 @@ def check_request():
     if not current_user.is_authenticated:
         return login_redirect()
     if needed != SIGNED_IN and not allowed(*needed):
-        abort(403)
+        return refusal(needed[0])
     refuse_malformed_ids()
     return None
+
+
+UNLINKED_ACCOUNT = ("Tài khoản của bạn chưa được gắn với tên của bạn trong danh sách cán bộ, nên chưa "
+                    "mở được mục đi cơ sở. Hãy đề nghị quản trị viên hệ thống gắn tài khoản này với "
+                    "tên của bạn trong danh sách cán bộ.")
+
+
+def refusal(area):
+    """403; an account kept out of the field-visit area only for want of a linked official is told
+    what to ask for (it learns nothing about any record: no record has been looked up yet)."""
+    if area in FIELD_AREAS and awaits_official_link(current_user):
+        return render_template("errors/403.html", reason=UNLINKED_ACCOUNT), 403
+    abort(403)
 
 
 def init_app(app):

@@ -116,6 +116,12 @@ class Scope:
                             "department": sorted(self.department_ids)})
 
 
+def awaits_official_link(user):
+    """A staff or editor account that has no field-visit access only because no active official is
+    linked to it: what it lacks is an admin's step, which its refusal page names."""
+    return role_of(user) in (STAFF, EDITOR) and not scope_for(user).has_access
+
+
 def build_scope(user):
     role = role_of(user)
     if role is None:

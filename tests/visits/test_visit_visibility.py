@@ -68,6 +68,25 @@ def test_unlinked_staff_have_no_access(world, as_user):
         assert client.get(path).status_code == 403
 
 
+@pytest.mark.parametrize("role", ["loner", "editor"])
+def test_an_unlinked_account_is_told_to_ask_an_admin_for_the_link(role, world, as_user):
+    client = as_user(role)
+    present, absent = (client.get(f"/admin/visit/details/?id={i}") for i in (world["a"].id, 999_999))
+    for answer in (client.get("/admin/visit/"), client.get("/admin/visit-dashboard/"), present, absent):
+        assert answer.status_code == 403
+        page = text(answer)
+        assert "chưa được gắn với tên của bạn trong danh sách cán bộ" in page
+        assert "quản trị viên" in page and "Phát hiện riêng" not in page
+    assert present.data == absent.data  # the link is asked for before any record is looked up
+
+
+def test_an_account_with_no_right_gets_the_plain_refusal(world, as_user):
+    """Linked field staff refused a leaders' page are not told to ask for a link they already have."""
+    answer = as_user("staff_a").get("/admin/visit-import/")
+    assert answer.status_code == 403 and "Không có quyền truy cập" in text(answer)
+    assert "danh sách cán bộ" not in text(answer)
+
+
 @pytest.mark.parametrize("role", ["admin", "leader", "staff_a", "staff_a2", "editor_staff"])
 def test_who_sees_department_a_visit_and_its_attachment(role, world, as_user):
     client = as_user(role)
