@@ -99,6 +99,11 @@ class Scope:
         return bool(set(participant_ids) & self.official_ids
                     or set(participant_department_ids or ()) & self.department_ids)
 
+    def planned_condition(self):
+        """is_owner as a query condition: the visits this person created or leads."""
+        mine = Visit.created_by == self.user_id
+        return mine | Visit.lead.in_(list(self.official_ids)) if self.official_ids else mine
+
     def is_owner(self, visit):
         """The visit's planner: its creator or its lead official."""
         return self.has_access and (visit.created_by_id == self.user_id

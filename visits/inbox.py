@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 from cms.timeutil import to_local
 
-from . import vocab
+from . import joint, vocab
 from .calendar import today_local
-from .joint import may_answer
-from .models import FollowUp, JointProposal, Visit
+from .models import Department, FollowUp, Visit
 from .stats import overdue_follow_ups
 from .workflow import may_review
 
@@ -33,8 +32,8 @@ def plans_to_review(scope, today=None):
     if not scope.is_reviewer:
         return []
     today = today or today_local()
-    query = scope.restrict(Visit.select().where(Visit.state == vocab.SUBMITTED)).order_by(
-        Visit.submitted_at, Visit.id)
+    query = scope.restrict(Visit.select(Visit, Department).join(Department)
+                           .where(Visit.state == vocab.SUBMITTED)).order_by(Visit.submitted_at, Visit.id)
     waiting = []
     for visit in query.limit(INBOX_SIZE * 3):  # a few more: those the reviewer is part of drop out
         if may_review(visit, scope):
@@ -44,30 +43,16 @@ def plans_to_review(scope, today=None):
 
 
 def proposals_to_answer(scope, user):
-    """Pending joint-visit proposals that `user` may accept or decline."""
-    if not scope.has_access:
-        return []
-    target = Visit.alias()
-    query = (JointProposal.select().join(target, on=(JointProposal.target_visit == target.id))
-             .where(JointProposal.state == vocab.JOINT_PENDING).order_by(JointProposal.proposed_at))
-    if not scope.sees_all:
-        query = query.where(target.id.in_(scope.visible_ids()))
-    found = []
-    for proposal in query.limit(INBOX_SIZE * 3):
-        proposer, answered = proposal.proposer_visit, proposal.target_visit
-        if may_answer(proposal, proposer, answered, user, scope):
-            found.append(proposal)
-    return found[:INBOX_SIZE]
+    """Pending joint-visit proposals that `user` may accept or decline now (joint.inbox's views:
+    a proposal whose plans changed since it was made has lapsed and is not listed)."""
+    return [view for view in joint.inbox(user, scope) if view.can_answer][:INBOX_SIZE]
 
 
 def returned_plans(scope):
     """The plans a reviewer sent back to this planner."""
     if not scope.has_access:
         return []
-    mine = Visit.created_by == scope.user_id
-    if scope.official_ids:
-        mine = mine | Visit.lead.in_(list(scope.official_ids))
-    return list(Visit.select().where((Visit.state == vocab.RETURNED) & mine)
+    return list(Visit.select().where((Visit.state == vocab.RETURNED) & scope.planned_condition())
                 .order_by(Visit.id.desc()).limit(INBOX_SIZE))
 
 
@@ -90,10 +75,9 @@ def my_overdue(scope, today=None):
     if not scope.has_access:
         return []
     today = today or today_local()
-    mine = Visit.created_by == scope.user_id
+    mine = scope.planned_condition()
     if scope.official_ids:
-        officials = list(scope.official_ids)
-        mine = mine | Visit.lead.in_(officials) | FollowUp.official.in_(officials)
+        mine = mine | FollowUp.official.in_(list(scope.official_ids))
     return list(FollowUp.select(FollowUp, Visit).join(Visit)
                 .where((FollowUp.status == vocab.FOLLOWUP_OPEN) & (FollowUp.due_date < today) & mine)
                 .order_by(FollowUp.due_date, FollowUp.id).limit(INBOX_SIZE))

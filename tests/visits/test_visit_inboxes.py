@@ -7,6 +7,7 @@ from visitkit import text
 
 from cms.timeutil import utcnow
 from visits import vocab
+from visits.joint import fingerprint
 from visits.models import FollowUp, JointProposal, Visit
 
 
@@ -51,7 +52,7 @@ def test_an_attacker_from_another_department_sees_none_of_it(field, make_visit, 
                     due_date=date.today() - timedelta(days=5))
     other = make_visit("b", state=vocab.DRAFT, title="Kế hoạch phòng B")
     JointProposal.create(proposer_visit=other, target_visit=returned, proposed_by=field.users["staff_b"].id,
-                         proposer_fingerprint="x", target_fingerprint="y")
+                         proposer_fingerprint=fingerprint(other), target_fingerprint=fingerprint(returned))
     for key in ("staff_b", "editor", "loner"):
         page = text(as_user(key).get("/admin/"))
         for secret in ("Kế hoạch kín phòng A", "Kế hoạch chờ của phòng A", "Việc kín của phòng A",
